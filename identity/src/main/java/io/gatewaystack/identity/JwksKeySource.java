@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -67,23 +68,23 @@ final class JwksKeySource {
     private final Duration ttl;
     private final Duration minInterval;
     private final Clock clock;
-    private final Runnable onKeysChanged;
+    private final Runnable onKeysRemoved;
     private final ReentrantLock fetchLock = new ReentrantLock();
     private final AtomicLong generation = new AtomicLong();
     private volatile State state = State.INITIAL;
 
     /**
-     * @param onKeysChanged called (on the fetching thread) after a fetch brought a key set different from the one
-     *                      held, so tokens verified with a now-removed key can be forgotten
+     * @param onKeysRemoved called (on the fetching thread) after a fetch no longer lists a key that was held, so
+     *                      tokens verified with the removed key can be forgotten
      */
     JwksKeySource(String issuer, JwkSetFetcher fetcher, Duration ttl, Duration minInterval, Clock clock,
-                  Runnable onKeysChanged) {
+                  Runnable onKeysRemoved) {
         this.issuer = issuer;
         this.fetcher = fetcher;
         this.ttl = ttl;
         this.minInterval = minInterval;
         this.clock = clock;
-        this.onKeysChanged = onKeysChanged;
+        this.onKeysRemoved = onKeysRemoved;
     }
 
     /** The keys that may have signed a token with this header. Blocking (may fetch); never throws. */
@@ -112,7 +113,7 @@ final class JwksKeySource {
         fetch(state, true);
     }
 
-    /** Changes each time a fetch brings a different key set; lets callers notice a change that raced with them. */
+    /** Changes each time a fetch drops a key; lets callers notice a removal that raced with their verification. */
     long generation() {
         return generation.get();
     }
@@ -159,11 +160,15 @@ final class JwksKeySource {
         try {
             JwkSetFetcher.Fetched fetched = fetcher.fetch();
             List<JWK> keys = List.copyOf(fetched.keys().getKeys());
-            boolean changed = current.fetchedAt() != null && !new HashSet<>(keys).equals(new HashSet<>(current.keys()));
+            Set<JWK> fresh = new HashSet<>(keys);
+            boolean changed = current.fetchedAt() != null && !fresh.equals(new HashSet<>(current.keys()));
             if (changed) {
-                generation.incrementAndGet();
                 log.info("Signing keys of issuer {} changed: {} key(s) now", issuer, keys.size());
-                onKeysChanged.run();
+                // A new key cannot invalidate anything; a removed (or altered) one must stop working at once.
+                if (!fresh.containsAll(current.keys())) {
+                    generation.incrementAndGet();
+                    onKeysRemoved.run();
+                }
             } else {
                 log.debug("Fetched {} signing key(s) of issuer {} from {}", keys.size(), issuer, fetched.jwksUri());
             }

@@ -244,7 +244,7 @@ public final class TokenVerifier implements AutoCloseable {
         if (hash != null) {
             cache.put(hash, identity);
             if (issuer.keys().generation() != keyGeneration) {
-                // The key set changed while we verified: do not keep a result that may rest on a removed key.
+                // A key was removed while we verified: do not keep a result that may rest on it.
                 cache.invalidate(hash);
             }
         }

@@ -21,8 +21,8 @@ import java.time.Instant;
  *   <li>Keyed by the SHA-256 of the token, never the token itself: a heap dump does not hand out bearer tokens.</li>
  *   <li>An entry is served until the earlier of the token's {@code exp} and one JWKS TTL after it was verified; after
  *       that the token is verified again, which is also what makes the key set be re-fetched.</li>
- *   <li>{@link #invalidateIssuer} drops an issuer's entries when its key set changes, so a removed key stops working
- *       at once instead of at the tokens' expiry.</li>
+ *   <li>{@link #invalidateIssuer} drops an issuer's entries when a key disappears from its JWKS, so a removed key
+ *       stops working at once instead of at the tokens' expiry.</li>
  *   <li>Bounded by size (Caffeine's W-TinyLFU); size 0 disables it.</li>
  * </ul>
  */
