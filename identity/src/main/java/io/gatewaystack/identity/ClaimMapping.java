@@ -20,11 +20,12 @@ public record ClaimMapping(
         String nameClaim,
         String planClaim) {
 
+    /** Null lists mean "no such claim"; a null single claim name means the field stays empty. */
     public ClaimMapping {
-        orgClaims = List.copyOf(orgClaims);
-        tenantClaims = List.copyOf(tenantClaims);
-        roleClaims = List.copyOf(roleClaims);
-        scopeClaims = List.copyOf(scopeClaims);
+        orgClaims = orgClaims == null ? List.of() : List.copyOf(orgClaims);
+        tenantClaims = tenantClaims == null ? List.of() : List.copyOf(tenantClaims);
+        roleClaims = roleClaims == null ? List.of() : List.copyOf(roleClaims);
+        scopeClaims = scopeClaims == null ? List.of() : List.copyOf(scopeClaims);
     }
 
     /** Defaults that fit Auth0, Okta, Entra ID, Keycloak and the demo issuer without configuration. */

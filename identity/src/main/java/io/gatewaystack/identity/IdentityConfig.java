@@ -1,7 +1,9 @@
 package io.gatewaystack.identity;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Configuration of the identity layer.
@@ -23,11 +25,37 @@ public record IdentityConfig(
         int tokenCacheSize) {
 
     public IdentityConfig {
+        if (issuers == null || issuers.isEmpty()) {
+            throw new IllegalArgumentException("issuers must not be empty");
+        }
         issuers = List.copyOf(issuers);
+        Set<String> seen = new HashSet<>();
+        for (IssuerConfig issuer : issuers) {
+            if (!seen.add(issuer.normalizedIssuer())) {
+                throw new IllegalArgumentException("issuers must not list the same issuer twice: " + issuer.issuer());
+            }
+        }
+        requirePositive(jwksCacheTtl, "jwksCacheTtl");
+        if (jwksRefreshMinInterval == null || jwksRefreshMinInterval.isNegative()) {
+            throw new IllegalArgumentException("jwksRefreshMinInterval must be zero or positive");
+        }
+        requirePositive(jwksHttpTimeout, "jwksHttpTimeout");
+        if (maxTokenLength <= 0) {
+            throw new IllegalArgumentException("maxTokenLength must be positive");
+        }
+        if (tokenCacheSize < 0) {
+            throw new IllegalArgumentException("tokenCacheSize must be zero (disabled) or positive");
+        }
     }
 
     public static IdentityConfig of(List<IssuerConfig> issuers) {
         return new IdentityConfig(issuers, Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(3),
                 8192, 10_000);
+    }
+
+    private static void requirePositive(Duration value, String field) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(field + " must be positive");
+        }
     }
 }

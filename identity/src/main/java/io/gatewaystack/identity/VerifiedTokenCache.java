@@ -1,0 +1,114 @@
+package io.gatewaystack.identity;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.gatewaystack.core.Identity;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Remembers tokens that passed verification, so the hot path (the same token on every request of a session) costs a
+ * hash and a map lookup instead of a signature check.
+ *
+ * <ul>
+ *   <li>Keyed by the SHA-256 of the token, never the token itself: a heap dump does not hand out bearer tokens.</li>
+ *   <li>An entry is served until the earlier of the token's {@code exp} and one JWKS TTL after it was verified; after
+ *       that the token is verified again, which is also what makes the key set be re-fetched.</li>
+ *   <li>{@link #invalidateIssuer} drops an issuer's entries when a key disappears from its JWKS, so a removed key
+ *       stops working at once instead of at the tokens' expiry.</li>
+ *   <li>Bounded by size (Caffeine's W-TinyLFU); size 0 disables it.</li>
+ * </ul>
+ */
+final class VerifiedTokenCache {
+
+    /** 256 bits of SHA-256; a record for value equality. */
+    record TokenHash(long a, long b, long c, long d) {
+    }
+
+    private record Entry(Identity identity, Instant validUntil) {
+    }
+
+    private final Cache<TokenHash, Entry> cache;
+    private final Duration maxAge;
+    private final Clock clock;
+    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(VerifiedTokenCache::newDigest);
+
+    VerifiedTokenCache(int maximumSize, Duration maxAge, Clock clock) {
+        this.maxAge = maxAge;
+        this.clock = clock;
+        this.cache = maximumSize <= 0 ? null : Caffeine.newBuilder()
+                .maximumSize(maximumSize)
+                .expireAfter(Expiry.creating((TokenHash key, Entry entry) ->
+                        Duration.between(clock.instant(), entry.validUntil())))
+                .build();
+    }
+
+    boolean enabled() {
+        return cache != null;
+    }
+
+    TokenHash hash(String token) {
+        MessageDigest digest = sha256.get();
+        byte[] bytes = digest.digest(token.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        return new TokenHash(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+    }
+
+    /** The identity of a still-valid cached token, else null. Non-blocking. */
+    Identity get(TokenHash key) {
+        if (cache == null) {
+            return null;
+        }
+        Entry entry = cache.getIfPresent(key);
+        // Caffeine evicts lazily: check the deadline ourselves so an expired token is never served.
+        return entry != null && clock.instant().isBefore(entry.validUntil()) ? entry.identity() : null;
+    }
+
+    void put(TokenHash key, Identity identity) {
+        if (cache == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant validUntil = identity.expiresAt();
+        Instant ageLimit = now.plus(maxAge);
+        if (ageLimit.isBefore(validUntil)) {
+            validUntil = ageLimit;
+        }
+        if (validUntil.isAfter(now)) { // a token accepted within the clock skew is not cached past its exp
+            cache.put(key, new Entry(identity, validUntil));
+        }
+    }
+
+    void invalidate(TokenHash key) {
+        if (cache != null) {
+            cache.invalidate(key);
+        }
+    }
+
+    void invalidateIssuer(String normalizedIssuer) {
+        if (cache != null) {
+            cache.asMap().values().removeIf(entry -> entry.identity().issuer().equals(normalizedIssuer));
+        }
+    }
+
+    void clear() {
+        if (cache != null) {
+            cache.invalidateAll();
+        }
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}
