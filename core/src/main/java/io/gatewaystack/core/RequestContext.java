@@ -35,6 +35,7 @@ public final class RequestContext {
     private RoutingDecision routingDecision;
     private Usage usage;
     private GatewayError rejection;
+    private GatewayError failure;
     private int responseStatus;
     private String errorCode;
     private long endNanos;
@@ -112,6 +113,13 @@ public final class RequestContext {
     /** The error a layer (or the route) answered with, or null when the request went through. */
     public GatewayError rejection() { return rejection; }
     public void rejection(GatewayError rejection) { this.rejection = rejection; }
+
+    /**
+     * The error the gateway answered with after every layer let the request through (a bad upstream path, an
+     * unreachable upstream), or null. Unlike a rejection this is not a "deny" decision.
+     */
+    public GatewayError failure() { return failure; }
+    public void failure(GatewayError failure) { this.failure = failure; }
 
     /** Records how the exchange ended; the server calls this once, before the completion phase. */
     public void complete(int status, String errorCode) {

@@ -1,7 +1,5 @@
 package io.gatewaystack.proxy;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -29,9 +27,8 @@ import java.util.Objects;
  * {@code roles}, {@code scope}, {@code email}, {@code idp_iss} (the issuer of the user's token), {@code iat},
  * {@code exp}. The public key is served at {@code /.well-known/gateway-jwks.json}.
  *
- * <p>Signing costs tens of microseconds, so an assertion is reused for the same {@link Identity} instance (the
- * identity layer hands out one instance per cached token) for half its lifetime; a backend therefore always
- * receives an assertion with at least half its lifetime left.
+ * <p>Signing costs tens of microseconds; {@link IdentityInjection} reuses assertions so that is not paid per
+ * request.
  */
 public final class IdentityAssertionSigner {
 
@@ -42,7 +39,6 @@ public final class IdentityAssertionSigner {
     private final String audience;
     private final Duration ttl;
     private final Clock clock;
-    private final Cache<Identity, String> recent;
 
     /**
      * @param signingKey a P-256 private key with a key id; {@link #generateKey()} makes an ephemeral one
@@ -65,8 +61,6 @@ public final class IdentityAssertionSigner {
         this.audience = audience;
         this.ttl = ttl;
         this.clock = clock;
-        // Identity keys compare by reference (weakKeys), which is cheap and exact: one entry per cached token.
-        this.recent = Caffeine.newBuilder().weakKeys().maximumSize(50_000).expireAfterWrite(ttl.dividedBy(2)).build();
     }
 
     /** A fresh P-256 key for one gateway process (assertions then verify only against this process's JWKS). */
@@ -79,9 +73,8 @@ public final class IdentityAssertionSigner {
         }
     }
 
-    /** The assertion for this identity; reused while it has more than half its lifetime left. */
-    public String assertionFor(Identity identity) {
-        return recent.get(identity, this::sign);
+    public Duration ttl() {
+        return ttl;
     }
 
     /** The public JWKS JSON that backends use to verify assertions. */
@@ -97,7 +90,8 @@ public final class IdentityAssertionSigner {
         return audience;
     }
 
-    private String sign(Identity identity) {
+    /** A newly signed assertion for this identity. */
+    public String sign(Identity identity) {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)

@@ -59,6 +59,15 @@ public final class UpstreamPath {
         return new Result(query == null || query.isEmpty() ? path : path + '?' + query, null);
     }
 
+    /**
+     * Why a raw request path is unsafe (dot segments, encoded slashes, empty segments, control characters,
+     * malformed escapes), or null when it is fine. The gateway applies this to every request path before routing,
+     * so {@code /proxy/../admin} is refused rather than quietly normalised into another route.
+     */
+    public static String problemWith(String rawPath) {
+        return checkTail(rawPath);
+    }
+
     private static String checkTail(String tail) {
         if (tail.isEmpty()) {
             return null;

@@ -24,7 +24,9 @@ class IdentityAssertionSignerTest {
     void signsAnAssertionThatVerifiesWithThePublishedJwks() throws Exception {
         IdentityAssertionSigner signer = new IdentityAssertionSigner(IdentityAssertionSigner.generateKey(),
                 "https://gateway.example", "http://backend:3000", Duration.ofSeconds(120), Clock.systemUTC());
-        String assertion = signer.assertionFor(alice);
+        IdentityInjection injection = new IdentityInjection(signer, null);
+        String assertion = injection.headersFor(alice).stream()
+                .filter(h -> h.name().equals("X-Gateway-Identity")).findFirst().orElseThrow().value();
         SignedJWT jwt = SignedJWT.parse(assertion);
         ECKey publicKey = (ECKey) JWKSet.parse(signer.publicJwksJson()).getKeyByKeyId(jwt.getHeader().getKeyID());
         assertThat(publicKey.isPrivate()).isFalse();
@@ -40,7 +42,11 @@ class IdentityAssertionSignerTest {
         assertThat(claims.getStringClaim("idp_iss")).isEqualTo("https://idp.example");
         assertThat(claims.getExpirationTime().toInstant()).isAfter(Instant.now().plusSeconds(100));
         // reused for the same identity instance, not for another one
-        assertThat(signer.assertionFor(alice)).isSameAs(assertion);
+        assertThat(injection.headersFor(alice)).isSameAs(injection.headersFor(alice));
+        Identity aliceAgain = new Identity("alice", "https://idp.example", "acme", "t1", List.of("doctor"),
+                List.of("tool:read", "tool:write"), "alice@example.com", "Alice", null, "client-1",
+                Instant.now().plusSeconds(300), Map.of());
+        assertThat(injection.headersFor(aliceAgain)).isNotSameAs(injection.headersFor(alice));
     }
 
     @Test
