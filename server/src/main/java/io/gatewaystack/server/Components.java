@@ -1,0 +1,33 @@
+package io.gatewaystack.server;
+
+import io.gatewaystack.audit.AccessLogLayer;
+import io.gatewaystack.identity.IdentityLayer;
+import io.gatewaystack.identity.TokenVerifier;
+import io.gatewaystack.proxy.IdentityInjection;
+import io.gatewaystack.server.config.GatewayConfig;
+import io.gatewaystack.server.http.ErrorResponder;
+import io.gatewaystack.server.http.PublicUrls;
+import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.server.routes.DiscoveryRoutes;
+import io.gatewaystack.server.routes.HealthRoutes;
+import io.gatewaystack.server.routes.ProtectedRoutes;
+import java.util.concurrent.Executor;
+
+/**
+ * The parts shared by every event loop: built once by {@link GatewayServer}, used by each {@link Routes}.
+ * Everything here is immutable or thread-safe.
+ */
+record Components(
+        GatewayConfig config,
+        TokenVerifier verifier,
+        Executor blocking,
+        IdentityLayer identity,
+        AccessLogLayer accessLog,
+        IdentityInjection injection,
+        PublicUrls publicUrls,
+        ErrorResponder errors,
+        RequestIds requestIds,
+        HealthRoutes health,
+        DiscoveryRoutes discovery,
+        ProtectedRoutes protectedRoutes) {
+}

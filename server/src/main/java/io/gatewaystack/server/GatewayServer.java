@@ -1,0 +1,227 @@
+package io.gatewaystack.server;
+
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import io.gatewaystack.audit.AccessLogLayer;
+import io.gatewaystack.audit.AccessLogWriter;
+import io.gatewaystack.identity.IdentityLayer;
+import io.gatewaystack.identity.IssuerConfig;
+import io.gatewaystack.identity.TokenVerifier;
+import io.gatewaystack.proxy.IdentityAssertionSigner;
+import io.gatewaystack.proxy.IdentityInjection;
+import io.gatewaystack.server.config.AssertionSettings;
+import io.gatewaystack.server.config.ConfigException;
+import io.gatewaystack.server.config.GatewayConfig;
+import io.gatewaystack.server.http.ErrorResponder;
+import io.gatewaystack.server.http.PublicUrls;
+import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.server.routes.DiscoveryRoutes;
+import io.gatewaystack.server.routes.HealthRoutes;
+import io.gatewaystack.server.routes.IssuerMetadataRelay;
+import io.gatewaystack.server.routes.ProtectedRoutes;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: builds every layer from the configuration, composes them into routes ({@link Routes}) and serves
+ * them on one Vert.x event loop per core. {@link #start} returns once the port is open; {@link #stop} drains
+ * in-flight requests (up to the configured grace period) before closing.
+ */
+public final class GatewayServer {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final TokenVerifier verifier;
+    private final ThreadPoolExecutor blocking;
+    private final AccessLogWriter accessLogWriter;
+    private final HttpClient idpClient;
+    private final List<HttpServer> servers;
+    private final int port;
+
+    private GatewayServer(Vertx vertx, GatewayConfig config, TokenVerifier verifier, ThreadPoolExecutor blocking,
+                          AccessLogWriter accessLogWriter, HttpClient idpClient, List<HttpServer> servers, int port) {
+        this.vertx = vertx;
+        this.config = config;
+        this.verifier = verifier;
+        this.blocking = blocking;
+        this.accessLogWriter = accessLogWriter;
+        this.idpClient = idpClient;
+        this.servers = servers;
+        this.port = port;
+    }
+
+    /**
+     * Starts the gateway and waits until it listens. Blocking: call it from {@code main} or a test, never from an
+     * event loop.
+     *
+     * @param accessLog where the one-line-per-request access log goes (stdout in production)
+     */
+    public static GatewayServer start(Vertx vertx, GatewayConfig config, OutputStream accessLog) {
+        TokenVerifier verifier = new TokenVerifier(config.identity());
+        ThreadPoolExecutor blocking = blockingExecutor();
+        // Fetch the signing keys before taking traffic; a down IdP does not stop the start (health says 503).
+        blocking.execute(verifier::warmUp);
+        AccessLogWriter writer = new AccessLogWriter(accessLog, 65_536);
+        HttpClient idpClient = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)).build();
+
+        PublicUrls publicUrls = new PublicUrls(config.server().publicUrl(), config.server().trustedProxies());
+        ErrorResponder errors = new ErrorResponder(publicUrls);
+        IdentityAssertionSigner signer = assertionSigner(config);
+        IdentityInjection injection = new IdentityInjection(signer, config.proxy() == null ? null : config.proxy().injectHeader());
+        IssuerConfig primary = config.identity().issuers().get(0);
+        IssuerMetadataRelay relay = new IssuerMetadataRelay(vertx, idpClient, primary.issuer(),
+                config.identity().jwksHttpTimeout());
+        Components components = new Components(
+                config,
+                verifier,
+                blocking,
+                new IdentityLayer(verifier, blocking),
+                new AccessLogLayer(writer),
+                injection,
+                publicUrls,
+                errors,
+                new RequestIds(),
+                new HealthRoutes(verifier, blocking, config.mode().label(), version()),
+                new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
+                        scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),
+                new ProtectedRoutes(errors, config.server().maxBodyBytes()));
+
+        int port = config.server().port() == 0 ? freePort(config.server().host()) : config.server().port();
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        try {
+            vertx.deployVerticle(() -> new GatewayVerticle(components, port, servers),
+                            new DeploymentOptions().setInstances(config.server().eventLoops()))
+                    .await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            writer.close();
+            blocking.shutdownNow();
+            verifier.close();
+            throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + rootMessage(e), e);
+        }
+        log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
+                config.mode().label(), config.server().eventLoops());
+        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, servers, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful stop: stop accepting connections, let in-flight requests finish (up to the configured grace),
+     * then close; finally flush the access log. Blocking.
+     */
+    public void stop() {
+        Duration grace = config.server().shutdownGrace();
+        List<Future<Void>> shutdowns = new ArrayList<>();
+        for (HttpServer server : servers) {
+            shutdowns.add(server.shutdown(grace));
+        }
+        try {
+            Future.join(shutdowns).await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("shutdown did not finish cleanly: {}", rootMessage(e));
+        }
+        idpClient.close();
+        blocking.shutdownNow();
+        verifier.close();
+        accessLogWriter.close();
+    }
+
+    /** Bounded worker pool for token verification misses and JWKS fetches; when full, requests get 503. */
+    private static ThreadPoolExecutor blockingExecutor() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
+                r -> {
+                    Thread t = new Thread(r, "gateway-blocking-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    private static IdentityAssertionSigner assertionSigner(GatewayConfig config) {
+        AssertionSettings a = config.assertion();
+        if (!a.enabled() || config.proxy() == null) {
+            return null;
+        }
+        ECKey key;
+        if (a.keyFile() != null) {
+            try {
+                JWK jwk = JWK.parse(Files.readString(a.keyFile()));
+                if (!(jwk instanceof ECKey ec) || !ec.isPrivate()) {
+                    throw new ConfigException("identity_assertion.key_file", "must hold a private EC P-256 JWK");
+                }
+                key = ec.getKeyID() == null ? new ECKey.Builder(ec).keyIDFromThumbprint().build() : ec;
+            } catch (IOException | java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+                throw new ConfigException("identity_assertion.key_file", "cannot read " + a.keyFile() + ": " + e.getMessage());
+            }
+        } else {
+            key = IdentityAssertionSigner.generateKey();
+        }
+        String issuer = a.issuer() != null ? a.issuer()
+                : config.server().publicUrl() != null ? config.server().publicUrl().toString() : "gatewaystack";
+        try {
+            return new IdentityAssertionSigner(key, issuer, config.proxy().targetOrigin(), a.ttl(), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("identity_assertion.key_file", e.getMessage());
+        }
+    }
+
+    /** Configured scopes, then every tool's and route's scopes: what a client may have to ask for. */
+    static List<String> scopesSupported(GatewayConfig config) {
+        Set<String> scopes = new LinkedHashSet<>(config.scopesSupported());
+        config.toolScopes().values().forEach(scopes::addAll);
+        scopes.addAll(Routes.routeScopes());
+        return List.copyOf(scopes);
+    }
+
+    static String version() {
+        String v = GatewayServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot find a free port: " + e.getMessage(), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

@@ -1,0 +1,68 @@
+package io.gatewaystack.server;
+
+import io.gatewaystack.proxy.ProxyConfig;
+import io.gatewaystack.server.config.ServerSettings;
+import io.gatewaystack.server.routes.ReverseProxy;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One event loop's share of the gateway: its own HTTP server instance on the shared port (Vert.x spreads
+ * connections across instances) and its own upstream client, so a request never leaves its event loop.
+ */
+final class GatewayVerticle extends VerticleBase {
+
+    private final Components components;
+    private final int port;
+    private final List<HttpServer> servers;
+    private HttpClient upstreamClient;
+
+    GatewayVerticle(Components components, int port, List<HttpServer> servers) {
+        this.components = components;
+        this.port = port;
+        this.servers = servers;
+    }
+
+    @Override
+    public Future<?> start() {
+        ServerSettings settings = components.config().server();
+        ReverseProxy proxy = null;
+        ProxyConfig proxyConfig = components.config().proxy();
+        if (proxyConfig != null) {
+            upstreamClient = vertx.httpClientBuilder()
+                    .with(new HttpClientOptions()
+                            .setKeepAlive(true)
+                            .setKeepAliveTimeout(60)
+                            .setConnectTimeout((int) proxyConfig.connectTimeout().toMillis())
+                            .setDecompressionSupported(false)
+                            .setMaxRedirects(0))
+                    .with(new PoolOptions().setHttp1MaxSize(proxyConfig.maxConnections()))
+                    .build();
+            proxy = new ReverseProxy("/proxy", proxyConfig, upstreamClient, components.injection(),
+                    components.errors(), components.publicUrls(), settings.maxBodyBytes());
+        }
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(port)
+                .setMaxHeaderSize(settings.maxHeaderBytes())
+                .setIdleTimeout((int) settings.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setCompressionSupported(false)
+                .setDecompressionSupported(false)
+                .setTcpNoDelay(true);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(new Routes(components).build(vertx, proxy));
+        return server.listen().onSuccess(servers::add);
+    }
+
+    @Override
+    public Future<?> stop() {
+        return upstreamClient == null ? Future.succeededFuture() : upstreamClient.close();
+    }
+}

@@ -1,0 +1,133 @@
+package io.gatewaystack.server;
+
+import io.gatewaystack.core.ErrorCode;
+import io.gatewaystack.core.Layer;
+import io.gatewaystack.core.Pipeline;
+import io.gatewaystack.identity.ScopeRequirement;
+import io.gatewaystack.proxy.UpstreamPath;
+import io.gatewaystack.server.http.ErrorResponder;
+import io.gatewaystack.server.http.GatewayRoute;
+import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.server.http.RequestShape;
+import io.gatewaystack.server.http.Terminal;
+import io.gatewaystack.server.routes.DiscoveryRoutes;
+import io.gatewaystack.server.routes.HealthRoutes;
+import io.gatewaystack.server.routes.IssuerMetadataRelay.Document;
+import io.gatewaystack.server.routes.NotFound;
+import io.gatewaystack.server.routes.ProtectedRoutes;
+import io.gatewaystack.server.routes.ReverseProxy;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every route of the gateway and the chain of layers each one runs — the one place to read to know what the
+ * gateway does with a request.
+ *
+ * <p>Chains run in this order: audit (first, so its completion runs last and sees every outcome), request shape
+ * (method, declared body size), identity (the verified token), then per-route authorization (scopes). The
+ * transform, policy and limits layers slot in after identity as their issues land.
+ */
+final class Routes {
+
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+    private static final Set<String> READ = Set.of("GET", "HEAD");
+    private static final Set<String> ANY = Set.of();
+
+    private final Components c;
+    private final RequestIds requestIds;
+    private final ErrorResponder errors;
+
+    Routes(Components components) {
+        this.c = components;
+        this.requestIds = components.requestIds();
+        this.errors = components.errors();
+    }
+
+    Router build(Vertx vertx, ReverseProxy proxy) {
+        Router router = Router.router(vertx);
+        HealthRoutes health = c.health();
+        DiscoveryRoutes discovery = c.discovery();
+        ProtectedRoutes protectedRoutes = c.protectedRoutes();
+
+        // Unsafe raw paths (dot segments, encoded slashes) are refused before routing normalises them away.
+        GatewayRoute invalidPath = route("invalid-path", open(ANY),
+                NotFound.error(errors, ErrorCode.INVALID_REQUEST, "The request path is not allowed."));
+        router.route().order(-1).handler(rc -> {
+            if (UpstreamPath.problemWith(rc.request().path()) != null) {
+                invalidPath.handle(rc);
+            } else {
+                rc.next();
+            }
+        });
+
+        router.route("/health").handler(route("health", open(READ), health.health()));
+        router.route("/health/idp").handler(route("health.idp", open(READ), health.identityProvider()));
+        router.route("/health/auth0").handler(route("health.idp", open(READ), health.identityProvider()));
+
+        router.route("/.well-known/oauth-protected-resource").handler(
+                route("discovery.prm", open(READ), discovery.protectedResourceMetadata("")));
+        router.route("/.well-known/oauth-protected-resource/mcp").handler(
+                route("discovery.prm", open(READ), discovery.protectedResourceMetadata("/mcp")));
+        router.route("/.well-known/oauth-authorization-server").handler(
+                route("discovery.as", open(READ), discovery.issuerMetadata(Document.AUTHORIZATION_SERVER)));
+        router.route("/.well-known/openid-configuration").handler(
+                route("discovery.oidc", open(READ), discovery.issuerMetadata(Document.OPENID_CONFIGURATION)));
+        router.route("/.well-known/gateway-jwks.json").handler(
+                route("discovery.gateway-jwks", open(READ), discovery.gatewayJwks()));
+
+        router.route("/protected/ping").handler(
+                route("protected.ping", authenticated(READ), protectedRoutes.ping()));
+        router.route("/protected/echo").handler(
+                route("protected.echo", authenticated(Set.of("POST"), List.of("tool:write")), protectedRoutes.echo()));
+
+        Terminal proxyTerminal = proxy != null ? proxy
+                : NotFound.error(errors, ErrorCode.NOT_FOUND, "The reverse proxy is not configured (set PROXY_TARGET).");
+        GatewayRoute proxyRoute = route("proxy", authenticated(ANY), proxyTerminal);
+        router.route("/proxy").handler(proxyRoute);
+        router.route("/proxy/*").handler(proxyRoute);
+
+        router.route().last().handler(route("not-found", open(ANY),
+                NotFound.error(errors, ErrorCode.NOT_FOUND, "No such route.")));
+        return router;
+    }
+
+    /** Public routes: audited, shape-checked, no token. */
+    private Pipeline open(Set<String> methods) {
+        return pipeline(List.of(c.accessLog(), new RequestShape(methods, c.config().server().maxBodyBytes())));
+    }
+
+    /** Routes that need a valid token and, optionally, scopes (all of them, exact match). */
+    private Pipeline authenticated(Set<String> methods, List<String> scopes) {
+        List<Layer> layers = new ArrayList<>();
+        layers.add(c.accessLog());
+        layers.add(new RequestShape(methods, c.config().server().maxBodyBytes()));
+        layers.add(c.identity());
+        if (!scopes.isEmpty()) {
+            layers.add(new ScopeRequirement(scopes));
+        }
+        return pipeline(layers);
+    }
+
+    private Pipeline authenticated(Set<String> methods) {
+        return authenticated(methods, List.of());
+    }
+
+    private static Pipeline pipeline(List<Layer> layers) {
+        return new Pipeline(layers, (layer, phase, error) ->
+                log.error("layer {} failed in its {} phase", layer.name(), phase, error));
+    }
+
+    private GatewayRoute route(String name, Pipeline pipeline, Terminal terminal) {
+        return new GatewayRoute(name, pipeline, terminal, errors, requestIds);
+    }
+
+    /** Scopes named by routes, advertised in the protected resource metadata. */
+    static List<String> routeScopes() {
+        return List.of("tool:write");
+    }
+}

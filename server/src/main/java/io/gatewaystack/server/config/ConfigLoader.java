@@ -1,0 +1,296 @@
+package io.gatewaystack.server.config;
+
+import io.gatewaystack.identity.ClaimMapping;
+import io.gatewaystack.identity.IdentityConfig;
+import io.gatewaystack.identity.IssuerConfig;
+import io.gatewaystack.proxy.ProxyConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads the configuration: the YAML file first, then the environment variables of the contract on top of it
+ * (an environment variable always wins), then checks everything and builds the records.
+ *
+ * <p>Every problem is a {@link ConfigException} naming the key, so the CLI can stop with one clear line.
+ * The keys are listed in docs/configuration.md.
+ */
+public final class ConfigLoader {
+
+    /** The environment variables that map onto configuration keys. */
+    static final Map<String, String> ENV_KEYS = Map.ofEntries(
+            Map.entry("PORT", "server.port"),
+            Map.entry("GATEWAY_HOST", "server.host"),
+            Map.entry("GATEWAY_PUBLIC_URL", "server.public_url"),
+            Map.entry("GATEWAY_TRUSTED_PROXIES", "server.trusted_proxies"),
+            Map.entry("OAUTH_ISSUER", "identity.issuers[0].issuer"),
+            Map.entry("OAUTH_AUDIENCE", "identity.issuers[0].audiences"),
+            Map.entry("OAUTH_JWKS_URI", "identity.issuers[0].jwks_uri"),
+            Map.entry("OAUTH_ENFORCE_ALG", "identity.issuers[0].algorithms"),
+            Map.entry("OAUTH_SCOPES", "identity.scopes_supported"),
+            Map.entry("PROXY_TARGET", "proxy.target"),
+            Map.entry("PROXY_INJECT_HEADER", "proxy.inject_header"),
+            Map.entry("PROXY_INJECT_QUERY", "proxy.inject_query"));
+
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ConfigLoader() {
+    }
+
+    /** Reads a YAML (or JSON) config file into a tree; an unreadable or malformed file is a ConfigException. */
+    public static ObjectNode readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--config", "no such file: " + file);
+        }
+        try {
+            JsonNode tree = YAML.readTree(Files.readString(file));
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                return JSON.createObjectNode();
+            }
+            if (!tree.isObject()) {
+                throw new ConfigException("(root)", "the config file must be a mapping of keys");
+            }
+            return (ObjectNode) tree;
+        } catch (IOException | JacksonException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new ConfigException("--config", "cannot read " + file + ": " + msg);
+        }
+    }
+
+    public static ObjectNode emptyTree() {
+        return JSON.createObjectNode();
+    }
+
+    /** Builds the configuration from a tree (from a file or demo defaults) with the environment on top. */
+    public static GatewayConfig load(ObjectNode tree, Map<String, String> env) {
+        ObjectNode merged = tree.deepCopy();
+        applyEnvironment(merged, env);
+        return build(new ConfigNode(merged, ""));
+    }
+
+    // ---- environment ----------------------------------------------------------------------
+
+    private static void applyEnvironment(ObjectNode root, Map<String, String> env) {
+        for (Map.Entry<String, String> e : ENV_KEYS.entrySet()) {
+            String value = env.get(e.getKey());
+            if (value != null) {
+                set(root, e.getValue(), value.trim());
+            }
+        }
+        String demo = env.get("DEMO_MODE");
+        if (demo != null && !demo.isBlank()) {
+            root.put("mode", Boolean.parseBoolean(demo.trim()) || demo.trim().equals("1") ? "demo" : "production");
+        }
+        String toolScopes = env.get("TOOL_SCOPES_JSON");
+        if (toolScopes != null && !toolScopes.isBlank()) {
+            JsonNode parsed;
+            try {
+                parsed = JSON.readTree(toolScopes);
+            } catch (JacksonException ex) {
+                throw new ConfigException("TOOL_SCOPES_JSON", "is not valid JSON (expected {\"tool\":[\"scope\",...]})");
+            }
+            if (!parsed.isObject()) {
+                throw new ConfigException("TOOL_SCOPES_JSON", "must be a JSON object {\"tool\":[\"scope\",...]}");
+            }
+            objectAt(root, "tools").set("scopes", parsed);
+        }
+    }
+
+    /** Sets a dotted key such as {@code identity.issuers[0].audiences}, creating the path as needed. */
+    private static void set(ObjectNode root, String dottedKey, String value) {
+        String[] parts = dottedKey.split("\\.");
+        ObjectNode current = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            String part = parts[i];
+            if (part.endsWith("[0]")) {
+                String name = part.substring(0, part.length() - 3);
+                JsonNode arr = current.get(name);
+                ArrayNode array = arr instanceof ArrayNode a ? a : current.putArray(name);
+                if (array.isEmpty() || !array.get(0).isObject()) {
+                    if (!array.isEmpty()) {
+                        array.remove(0);
+                    }
+                    array.insertObject(0);
+                }
+                current = (ObjectNode) array.get(0);
+            } else {
+                current = objectAt(current, part);
+            }
+        }
+        current.put(parts[parts.length - 1], value);
+    }
+
+    private static ObjectNode objectAt(ObjectNode parent, String name) {
+        JsonNode child = parent.get(name);
+        if (child instanceof ObjectNode o) {
+            return o;
+        }
+        return parent.putObject(name);
+    }
+
+    // ---- building -------------------------------------------------------------------------
+
+    private static GatewayConfig build(ConfigNode root) {
+        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools"));
+        String modeText = root.string("mode", "production");
+        GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
+            case "demo" -> GatewayConfig.Mode.DEMO;
+            case "production" -> GatewayConfig.Mode.PRODUCTION;
+            default -> throw new ConfigException("mode", "must be 'production' or 'demo', got '" + modeText + "'");
+        };
+        ServerSettings server = server(root.child("server"));
+        ConfigNode identityNode = root.child("identity")
+                .allowOnly(Set.of("issuers", "scopes_supported", "max_token_length", "token_cache_size", "jwks"));
+        IdentityConfig identity = identity(identityNode);
+        List<String> scopesSupported = identityNode.stringList("scopes_supported", List.of("openid", "email", "profile"));
+        ProxyConfig proxy = proxy(root.child("proxy"));
+        AssertionSettings assertion = assertion(root.child("identity_assertion"));
+        ConfigNode tools = root.child("tools").allowOnly(Set.of("scopes"));
+        Map<String, List<String>> toolScopes = tools.stringListMap("scopes");
+        for (String tool : toolScopes.keySet()) {
+            if (!tool.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new ConfigException("tools.scopes." + tool, "tool names may use letters, digits, '_', '.' and '-' (at most 64)");
+            }
+        }
+        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes);
+    }
+
+    private static ServerSettings server(ConfigNode n) {
+        n.allowOnly(Set.of("host", "port", "max_body_bytes", "max_header_bytes", "idle_timeout_seconds",
+                "shutdown_grace_seconds", "public_url", "trusted_proxies", "event_loops"));
+        String publicUrl = n.string("public_url", null);
+        URI publicUri = null;
+        if (publicUrl != null) {
+            publicUri = httpUrl(n.keyOf("public_url"), publicUrl);
+            if (publicUri.getRawQuery() != null || publicUri.getRawFragment() != null) {
+                throw new ConfigException(n.keyOf("public_url"), "must not have a query or fragment");
+            }
+        }
+        return new ServerSettings(
+                n.string("host", "0.0.0.0"),
+                n.integer("port", 8080, 0, 65535),
+                n.longValue("max_body_bytes", 2L * 1024 * 1024, 1024, 1L << 30),
+                n.integer("max_header_bytes", 16 * 1024, 1024, 1024 * 1024),
+                n.seconds("idle_timeout_seconds", Duration.ofSeconds(60), 1, 3600),
+                n.seconds("shutdown_grace_seconds", Duration.ofSeconds(20), 0, 600),
+                publicUri,
+                TrustedProxies.parse(n.stringList("trusted_proxies", List.of()), n.keyOf("trusted_proxies")),
+                n.integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 256));
+    }
+
+    private static IdentityConfig identity(ConfigNode n) {
+        ConfigNode jwks = n.child("jwks").allowOnly(Set.of("cache_ttl_seconds", "refresh_min_interval_seconds", "http_timeout_ms"));
+        List<IssuerConfig> issuers = new ArrayList<>();
+        for (ConfigNode issuer : n.list("issuers")) {
+            issuers.add(issuer(issuer));
+        }
+        if (issuers.isEmpty()) {
+            throw new ConfigException(n.keyOf("issuers"), "at least one token issuer is required (set OAUTH_ISSUER and OAUTH_AUDIENCE)");
+        }
+        return new IdentityConfig(
+                issuers,
+                jwks.seconds("cache_ttl_seconds", Duration.ofMinutes(5), 1, 86_400),
+                jwks.seconds("refresh_min_interval_seconds", Duration.ofSeconds(30), 0, 3600),
+                jwks.millis("http_timeout_ms", Duration.ofSeconds(3), 100, 60_000),
+                n.integer("max_token_length", 8192, 256, 64 * 1024),
+                n.integer("token_cache_size", 10_000, 0, 10_000_000));
+    }
+
+    private static IssuerConfig issuer(ConfigNode n) {
+        n.allowOnly(Set.of("issuer", "audiences", "jwks_uri", "algorithms", "clock_skew_seconds", "claims"));
+        String issuer = n.string("issuer", null);
+        if (issuer == null) {
+            throw new ConfigException(n.keyOf("issuer"), "is required (OAUTH_ISSUER)");
+        }
+        httpUrl(n.keyOf("issuer"), issuer);
+        List<String> audiences = n.stringList("audiences", List.of());
+        if (audiences.isEmpty()) {
+            throw new ConfigException(n.keyOf("audiences"),
+                    "must name at least one audience (OAUTH_AUDIENCE); an empty audience never means 'no audience check'");
+        }
+        String jwks = n.string("jwks_uri", null);
+        URI jwksUri = jwks == null ? null : httpUrl(n.keyOf("jwks_uri"), jwks);
+        Set<String> algorithms = new LinkedHashSet<>(n.stringList("algorithms", List.copyOf(IssuerConfig.DEFAULT_ALGORITHMS)));
+        ConfigNode c = n.child("claims").allowOnly(Set.of("org", "tenant", "roles", "scopes", "email", "name", "plan"));
+        ClaimMapping d = ClaimMapping.defaults();
+        ClaimMapping claims = new ClaimMapping(
+                c.stringList("org", d.orgClaims()),
+                c.stringList("tenant", d.tenantClaims()),
+                c.stringList("roles", d.roleClaims()),
+                c.stringList("scopes", d.scopeClaims()),
+                c.string("email", d.emailClaim()),
+                c.string("name", d.nameClaim()),
+                c.string("plan", d.planClaim()));
+        try {
+            return new IssuerConfig(issuer, audiences, jwksUri, algorithms,
+                    n.seconds("clock_skew_seconds", IssuerConfig.DEFAULT_CLOCK_SKEW, 0, 3600), claims);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.path(), e.getMessage());
+        }
+    }
+
+    private static ProxyConfig proxy(ConfigNode n) {
+        n.allowOnly(Set.of("target", "inject_header", "inject_query", "connect_timeout_ms", "response_timeout_ms",
+                "max_connections", "forward_bearer", "forward_cookies"));
+        String target = n.string("target", null);
+        if (target == null) {
+            return null;
+        }
+        URI uri = httpUrl(n.keyOf("target"), target);
+        String injectQuery = n.string("inject_query", null);
+        if (injectQuery != null && !injectQuery.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new ConfigException(n.keyOf("inject_query"), "must be a parameter name (letters, digits, '_', '.', '-')");
+        }
+        try {
+            return new ProxyConfig(uri, n.string("inject_header", null), injectQuery,
+                    n.millis("connect_timeout_ms", Duration.ofSeconds(5), 10, 600_000),
+                    n.millis("response_timeout_ms", Duration.ofSeconds(30), 10, 3_600_000),
+                    n.integer("max_connections", 256, 1, 100_000),
+                    n.bool("forward_bearer", false),
+                    n.bool("forward_cookies", false));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.keyOf("target"), e.getMessage());
+        }
+    }
+
+    private static AssertionSettings assertion(ConfigNode n) {
+        n.allowOnly(Set.of("enabled", "issuer", "ttl_seconds", "key_file"));
+        String keyFile = n.string("key_file", null);
+        return new AssertionSettings(
+                n.bool("enabled", true),
+                n.string("issuer", null),
+                n.seconds("ttl_seconds", Duration.ofSeconds(120), 10, 3600),
+                keyFile == null ? null : Path.of(keyFile));
+    }
+
+    private static URI httpUrl(String key, String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key, "'" + value + "' is not a valid URL");
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new ConfigException(key, "must be an http:// or https:// URL, got '" + value + "'");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new ConfigException(key, "must name a host, got '" + value + "'");
+        }
+        return uri;
+    }
+}

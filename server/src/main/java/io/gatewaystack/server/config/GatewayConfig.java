@@ -1,0 +1,41 @@
+package io.gatewaystack.server.config;
+
+import io.gatewaystack.identity.IdentityConfig;
+import io.gatewaystack.proxy.ProxyConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole gateway configuration, read once at start from the YAML file and the environment
+ * ({@link ConfigLoader}); every part is an immutable record handed to the layer that uses it.
+ *
+ * @param mode             demo or production ({@code DEMO_MODE})
+ * @param server           listener, limits, public URL and trusted proxies
+ * @param identity         the identity layer's configuration
+ * @param scopesSupported  scopes advertised in the protected resource metadata ({@code OAUTH_SCOPES})
+ * @param proxy            the {@code /proxy/**} route, or null when {@code PROXY_TARGET} is not set
+ * @param assertion        the signed {@code X-Gateway-Identity} assertion
+ * @param toolScopes       {@code TOOL_SCOPES_JSON}: tool name to required scopes
+ */
+public record GatewayConfig(
+        Mode mode,
+        ServerSettings server,
+        IdentityConfig identity,
+        List<String> scopesSupported,
+        ProxyConfig proxy,
+        AssertionSettings assertion,
+        Map<String, List<String>> toolScopes) {
+
+    public enum Mode {
+        DEMO, PRODUCTION;
+
+        public String label() {
+            return this == DEMO ? "demo" : "production";
+        }
+    }
+
+    public GatewayConfig {
+        scopesSupported = List.copyOf(scopesSupported);
+        toolScopes = Map.copyOf(toolScopes);
+    }
+}

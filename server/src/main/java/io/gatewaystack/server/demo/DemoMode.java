@@ -1,0 +1,126 @@
+package io.gatewaystack.server.demo;
+
+import io.gatewaystack.server.GatewayServer;
+import io.gatewaystack.server.config.ConfigLoader;
+import io.gatewaystack.server.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code ./gatewaystack demo}: a dev token issuer, an echo backend and the gateway wired to both, in one
+ * process, with nothing to configure. Ports: {@code PORT} (8080), {@code DEMO_ISSUER_PORT} (5051),
+ * {@code DEMO_ECHO_PORT} (3333); 0 picks free ones. Any other environment variable of the contract still
+ * applies on top of the demo defaults (e.g. {@code PROXY_TARGET} to put your own backend behind it).
+ */
+public final class DemoMode {
+
+    private final DemoIssuer issuer;
+    private final EchoBackend echo;
+    private final GatewayServer gateway;
+
+    private DemoMode(DemoIssuer issuer, EchoBackend echo, GatewayServer gateway) {
+        this.issuer = issuer;
+        this.echo = echo;
+        this.gateway = gateway;
+    }
+
+    /** Starts everything; blocking. */
+    public static DemoMode start(Vertx vertx, Map<String, String> env, OutputStream accessLog) throws Exception {
+        DemoIssuer issuer = DemoIssuer.start(vertx, port(env, "DEMO_ISSUER_PORT", 5051));
+        EchoBackend echo = EchoBackend.start(vertx, port(env, "DEMO_ECHO_PORT", 3333));
+        GatewayConfig config = ConfigLoader.load(demoTree(issuer, echo, env), env);
+        GatewayServer gateway = GatewayServer.start(vertx, config, accessLog);
+        return new DemoMode(issuer, echo, gateway);
+    }
+
+    /** The demo defaults, as if they came from a config file. */
+    static ObjectNode demoTree(DemoIssuer issuer, EchoBackend echo, Map<String, String> env) {
+        ObjectNode root = ConfigLoader.emptyTree();
+        root.put("mode", "demo");
+        ObjectNode server = root.putObject("server");
+        server.put("host", "127.0.0.1");
+        server.put("port", port(env, "PORT", 8080));
+        ObjectNode identity = root.putObject("identity");
+        ObjectNode iss = identity.putArray("issuers").addObject();
+        iss.put("issuer", issuer.issuer());
+        iss.putArray("audiences").add(DemoIssuer.AUDIENCE);
+        iss.put("jwks_uri", issuer.jwksUri());
+        identity.putArray("scopes_supported").add("tool:read").add("tool:write");
+        root.putObject("proxy").put("target", "http://127.0.0.1:" + echo.port());
+        return root;
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int p = Integer.parseInt(v.trim());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new io.gatewaystack.server.config.ConfigException(name, "must be a port number (0-65535), got '" + v + "'");
+    }
+
+    public DemoIssuer issuer() {
+        return issuer;
+    }
+
+    public EchoBackend echo() {
+        return echo;
+    }
+
+    public GatewayServer gateway() {
+        return gateway;
+    }
+
+    /** The banner with a ready token and curl lines to paste. */
+    public void printWelcome(PrintStream out) {
+        String gw = "http://127.0.0.1:" + gateway.port();
+        String token = issuer.mint("demo-user", Map.of("scope", "tool:read tool:write", "org_id", "demo-org",
+                "roles", List.of("developer")), 3600);
+        out.println("""
+                ================================================================================
+                  GatewayStack DEMO MODE - not for production.
+                  Anyone on this machine can mint tokens at the dev issuer. /health says "mode":"demo".
+                ================================================================================
+                  gateway       %1$s
+                  dev issuer    %2$s   (POST /mint, JWKS, discovery)
+                  echo backend  http://127.0.0.1:%3$d   (behind %1$s/proxy/)
+
+                  A token for demo-user (scopes tool:read tool:write, org demo-org, valid 1 hour):
+
+                export TOKEN=%4$s
+
+                  Try:
+                curl -s %1$s/protected/ping -H "Authorization: Bearer $TOKEN"
+                curl -s %1$s/proxy/echo?hello=world -H "Authorization: Bearer $TOKEN" -H "X-User-Id: someone-else"
+                curl -s -X POST %1$s/protected/echo -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"hello":"gateway"}'
+                curl -si %1$s/protected/ping
+                curl -s %1$s/.well-known/oauth-protected-resource
+                curl -s -X POST %2$smint -H 'Content-Type: application/json' -d '{"sub":"alice","scope":"tool:read","org_id":"acme"}'
+                ================================================================================
+                """.formatted(gw, issuer.issuer(), echo.port(), token));
+        out.flush();
+    }
+
+    /** Graceful stop of the gateway, then the demo servers. Blocking. */
+    public void stop() {
+        gateway.stop();
+        try {
+            echo.close().await(5, TimeUnit.SECONDS);
+            issuer.close().await(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.gatewaystack.server.http;
+
+import io.gatewaystack.core.ErrorCode;
+import io.gatewaystack.core.GatewayError;
+import io.gatewaystack.core.RequestContext;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes the contract's error answer: {@code {"error", "error_description", ...details}} with
+ * {@code X-Request-Id} (set when the exchange began) and, for authentication and scope errors, a
+ * {@code WWW-Authenticate: Bearer} challenge (RFC 6750) whose {@code resource_metadata} points clients to the
+ * protected resource metadata (RFC 9728, MCP authorization) so they can start the OAuth flow on their own.
+ */
+public final class ErrorResponder {
+
+    private final PublicUrls publicUrls;
+
+    public ErrorResponder(PublicUrls publicUrls) {
+        this.publicUrls = publicUrls;
+    }
+
+    /** Answers with the error; when no layer rejected the request, records it as the exchange's failure. */
+    public void send(HttpServerRequest request, RequestContext context, GatewayError error) {
+        if (context != null && context.rejection() == null) {
+            context.failure(error);
+        }
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            // Too late for a status: the client sees a broken stream rather than a truncated success.
+            response.reset();
+            return;
+        }
+        response.setStatusCode(error.status());
+        response.putHeader("Content-Type", "application/json");
+        response.putHeader("Cache-Control", "no-store");
+        if (error.code().isAuthChallenge()) {
+            response.putHeader("WWW-Authenticate", challenge(request, error));
+        }
+        Object retryAfter = error.details().get("retry_after");
+        if (retryAfter instanceof Number seconds) {
+            response.putHeader("Retry-After", Long.toString(seconds.longValue()));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.code().code());
+        body.put("error_description", error.description());
+        body.putAll(error.details());
+        response.end(JsonBodies.encode(body));
+    }
+
+    /** The URL of the protected resource metadata that applies to this request's path. */
+    public String resourceMetadataUrl(HttpServerRequest request) {
+        String base = publicUrls.baseUrl(request);
+        String path = request.path();
+        boolean mcp = path != null && (path.equals("/mcp") || path.startsWith("/mcp/"));
+        return base + "/.well-known/oauth-protected-resource" + (mcp ? "/mcp" : "");
+    }
+
+    String challenge(HttpServerRequest request, GatewayError error) {
+        StringBuilder sb = new StringBuilder("Bearer resource_metadata=\"").append(resourceMetadataUrl(request)).append('"');
+        ErrorCode code = error.code();
+        // RFC 6750 §3: no error attribute when the request carried no credentials at all.
+        if (code != ErrorCode.MISSING_TOKEN) {
+            String rfcError = code == ErrorCode.INSUFFICIENT_SCOPE ? "insufficient_scope" : "invalid_token";
+            sb.append(", error=\"").append(rfcError).append('"');
+            sb.append(", error_description=\"").append(quoted(error.description())).append('"');
+        }
+        if (error.scope() != null && !error.scope().isBlank()) {
+            sb.append(", scope=\"").append(quoted(error.scope())).append('"');
+        }
+        return sb.toString();
+    }
+
+    /** RFC 6750 quoted-string content: no quotes, backslashes or control characters. */
+    private static String quoted(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\'');
+            } else if (c >= 0x20 && c < 0x7f) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

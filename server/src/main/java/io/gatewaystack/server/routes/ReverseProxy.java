@@ -1,0 +1,205 @@
+package io.gatewaystack.server.routes;
+
+import io.gatewaystack.core.ErrorCode;
+import io.gatewaystack.core.GatewayError;
+import io.gatewaystack.core.RequestContext;
+import io.gatewaystack.core.RoutingDecision;
+import io.gatewaystack.proxy.ForwardedHeaders;
+import io.gatewaystack.proxy.IdentityHeaders;
+import io.gatewaystack.proxy.IdentityInjection;
+import io.gatewaystack.proxy.ProxyConfig;
+import io.gatewaystack.proxy.UpstreamPath;
+import io.gatewaystack.server.http.BodyReader;
+import io.gatewaystack.server.http.BoundedReadStream;
+import io.gatewaystack.server.http.ErrorResponder;
+import io.gatewaystack.server.http.PublicUrls;
+import io.gatewaystack.server.http.Terminal;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code ANY /proxy/**}: forwards the request to {@code PROXY_TARGET} with the verified identity injected.
+ *
+ * <p>Method, path (under the target's base path), query, body, status and headers are relayed; bodies stream in
+ * both directions with back-pressure, never buffered whole. Client-supplied identity headers, hop-by-hop
+ * headers and {@code Authorization} are removed ({@link ForwardedHeaders}); the gateway's identity headers and
+ * signed assertion are added ({@link IdentityInjection}). Upstream silence past the response timeout gives 504
+ * {@code upstream_timeout}; a refused or broken connection gives 502 {@code upstream_error}.
+ */
+public final class ReverseProxy implements Terminal {
+
+    private final String prefix;
+    private final ProxyConfig config;
+    private final HttpClient client;
+    private final UpstreamPath upstreamPath;
+    private final ForwardedHeaders forwardedHeaders;
+    private final IdentityInjection injection;
+    private final ErrorResponder errors;
+    private final PublicUrls publicUrls;
+    private final long maxBodyBytes;
+    private final RoutingDecision routing;
+
+    public ReverseProxy(String prefix, ProxyConfig config, HttpClient client, IdentityInjection injection,
+                        ErrorResponder errors, PublicUrls publicUrls, long maxBodyBytes) {
+        this.prefix = prefix;
+        this.config = config;
+        this.client = client;
+        this.upstreamPath = new UpstreamPath(config.target().getRawPath(), config.injectQuery());
+        this.forwardedHeaders = new ForwardedHeaders(config.forwardBearer(), config.forwardCookies(), config.injectHeader());
+        this.injection = injection;
+        this.errors = errors;
+        this.publicUrls = publicUrls;
+        this.maxBodyBytes = maxBodyBytes;
+        this.routing = new RoutingDecision("proxy", config.target().toString(), null);
+    }
+
+    @Override
+    public void handle(HttpServerRequest request, RequestContext ctx) {
+        String path = request.path();
+        String tail = path.length() > prefix.length() ? path.substring(prefix.length()) : "";
+        UpstreamPath.Result target = upstreamPath.resolve(tail, request.query(), ctx.identity().subject());
+        if (!target.ok()) {
+            errors.send(request, ctx, GatewayError.of(ErrorCode.INVALID_REQUEST, target.problem()));
+            return;
+        }
+        ctx.routingDecision(routing);
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(config.target().getHost())
+                .setPort(config.targetPort())
+                .setSsl(config.targetIsTls())
+                .setURI(target.pathAndQuery())
+                .setConnectTimeout(config.connectTimeout().toMillis())
+                .setIdleTimeout(config.responseTimeout().toMillis())
+                .setFollowRedirects(false);
+        options.setHeaders(upstreamHeaders(request, ctx));
+
+        client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                upstreamFailed(request, ctx, connected.cause());
+                return;
+            }
+            HttpClientRequest upstream = connected.result();
+            Future<HttpClientResponse> answered;
+            if (hasBody(request)) {
+                if (request.getHeader("Content-Length") == null) {
+                    upstream.setChunked(true);
+                }
+                ReadStream<Buffer> body = new BoundedReadStream(request, maxBodyBytes);
+                answered = upstream.send(body);
+            } else {
+                request.resume();
+                answered = upstream.send();
+            }
+            answered.onComplete(result -> {
+                if (result.failed()) {
+                    upstream.reset();
+                    upstreamFailed(request, ctx, result.cause());
+                } else {
+                    relayResponse(request, result.result());
+                }
+            });
+        });
+    }
+
+    private MultiMap upstreamHeaders(HttpServerRequest request, RequestContext ctx) {
+        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+        boolean trusted = publicUrls.isFromTrustedProxy(request);
+        Set<String> connectionTokens = ForwardedHeaders.connectionTokens(request.getHeader("Connection"));
+        for (Map.Entry<String, String> h : request.headers()) {
+            if (forwardedHeaders.forwardRequestHeader(h.getKey().toLowerCase(Locale.ROOT), connectionTokens, trusted)) {
+                out.add(h.getKey(), h.getValue());
+            }
+        }
+        for (IdentityHeaders.Header h : injection.headersFor(ctx.identity())) {
+            out.set(h.name(), h.value());
+        }
+        out.set(IdentityHeaders.REQUEST_ID, ctx.requestId());
+        String peer = ctx.remoteAddress();
+        if (peer != null) {
+            String prior = trusted ? request.getHeader("X-Forwarded-For") : null;
+            out.set("X-Forwarded-For", prior == null || prior.isBlank() ? peer : prior + ", " + peer);
+        }
+        if (!trusted || request.getHeader("X-Forwarded-Proto") == null) {
+            out.set("X-Forwarded-Proto", request.isSSL() ? "https" : "http");
+        }
+        if ((!trusted || request.getHeader("X-Forwarded-Host") == null) && request.authority() != null) {
+            out.set("X-Forwarded-Host", request.authority().toString());
+        }
+        return out;
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader("Content-Length");
+        if (length != null) {
+            return !length.trim().equals("0");
+        }
+        return request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private void relayResponse(HttpServerRequest request, HttpClientResponse upstream) {
+        HttpServerResponse response = request.response();
+        if (response.closed()) {
+            upstream.request().reset();
+            return;
+        }
+        response.setStatusCode(upstream.statusCode());
+        if (upstream.statusMessage() != null) {
+            response.setStatusMessage(upstream.statusMessage());
+        }
+        Set<String> connectionTokens = ForwardedHeaders.connectionTokens(upstream.getHeader("Connection"));
+        for (Map.Entry<String, String> h : upstream.headers()) {
+            if (forwardedHeaders.forwardResponseHeader(h.getKey().toLowerCase(Locale.ROOT), connectionTokens)) {
+                response.headers().add(h.getKey(), h.getValue());
+            }
+        }
+        if (upstream.getHeader("Content-Length") == null && !"HEAD".equals(request.method().name())) {
+            response.setChunked(true);
+        }
+        response.send(upstream).onFailure(e -> {
+            // The status is already out; a broken stream is all that is left to say.
+            if (!response.ended()) {
+                response.reset();
+            }
+            upstream.request().reset();
+        });
+    }
+
+    private void upstreamFailed(HttpServerRequest request, RequestContext ctx, Throwable cause) {
+        GatewayError error;
+        if (cause instanceof BodyReader.TooLarge) {
+            error = GatewayError.of(ErrorCode.PAYLOAD_TOO_LARGE,
+                    "The request body is larger than the limit of " + maxBodyBytes + " bytes.");
+        } else if (isTimeout(cause)) {
+            error = GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "The upstream service did not answer in time.");
+        } else {
+            error = GatewayError.of(ErrorCode.UPSTREAM_ERROR, "The upstream service could not be reached.");
+        }
+        errors.send(request, ctx, error);
+        if (cause instanceof BodyReader.TooLarge) {
+            request.connection().close(); // the rest of an oversized body is not worth reading
+        }
+    }
+
+    private static boolean isTimeout(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
