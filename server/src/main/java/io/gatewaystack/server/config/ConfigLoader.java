@@ -58,18 +58,29 @@ public final class ConfigLoader {
             throw new ConfigException("--config", "no such file: " + file);
         }
         try {
-            JsonNode tree = YAML.readTree(Files.readString(file));
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                return JSON.createObjectNode();
-            }
-            if (!tree.isObject()) {
-                throw new ConfigException("(root)", "the config file must be a mapping of keys");
-            }
-            return (ObjectNode) tree;
-        } catch (IOException | JacksonException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new ConfigException("--config", "cannot read " + file + ": " + msg);
+            return parseYaml(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** Parses YAML text into a tree; {@code source} names it in errors. */
+    public static ObjectNode parseYaml(String yaml, String source) {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            String msg = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().lines().findFirst().orElse("");
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ConfigException("--config", "cannot parse " + source + where + ": " + msg);
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            return JSON.createObjectNode();
+        }
+        if (!tree.isObject()) {
+            throw new ConfigException("(root)", source + " must be a mapping of keys");
+        }
+        return (ObjectNode) tree;
     }
 
     public static ObjectNode emptyTree() {
