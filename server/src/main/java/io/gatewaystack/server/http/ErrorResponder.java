@@ -24,12 +24,12 @@ public final class ErrorResponder {
 
     /** Answers with the error; when no layer rejected the request, records it as the exchange's failure. */
     public void send(HttpServerRequest request, RequestContext context, GatewayError error) {
-        if (context != null && context.rejection() == null) {
-            context.failure(error);
-        }
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
+        }
+        if (context != null && context.rejection() == null) {
+            context.failure(error);
         }
         if (response.headWritten()) {
             // Too late for a status: the client sees a broken stream rather than a truncated success.

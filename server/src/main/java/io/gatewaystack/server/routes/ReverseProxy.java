@@ -23,7 +23,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.Pipe;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -97,8 +97,14 @@ public final class ReverseProxy implements Terminal {
                 if (request.getHeader("Content-Length") == null) {
                     upstream.setChunked(true);
                 }
-                ReadStream<Buffer> body = new BoundedReadStream(request, maxBodyBytes);
-                answered = upstream.send(body);
+                // Piped by hand so that a body over the limit resets the upstream request instead of ending it
+                // normally (a plain send(stream) would deliver a silently truncated body).
+                Pipe<Buffer> pipe = new BoundedReadStream(request, maxBodyBytes).pipe().endOnFailure(false);
+                pipe.to(upstream).onFailure(e -> {
+                    upstreamFailed(request, ctx, e); // answer first: the reset also fails the response future
+                    upstream.reset();
+                });
+                answered = upstream.response();
             } else {
                 request.resume();
                 answered = upstream.send();
