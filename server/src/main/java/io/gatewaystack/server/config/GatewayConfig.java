@@ -36,6 +36,6 @@ public record GatewayConfig(
 
     public GatewayConfig {
         scopesSupported = List.copyOf(scopesSupported);
-        toolScopes = Map.copyOf(toolScopes);
+        toolScopes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(toolScopes)); // keeps the file's order
     }
 }
