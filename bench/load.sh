@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Bounded HTTP load test of the gateway in demo mode, on this machine only (all traffic to 127.0.0.1).
+#
+# Starts `./gatewaystack demo` on unusual ports, mints a token at the dev issuer, warms up, then runs wrk against
+#   direct  http://127.0.0.1:$ECHO_PORT/echo           (the echo backend, no gateway)
+#   gateway http://127.0.0.1:$GATEWAY_PORT/proxy/echo  (identity + header injection + reverse proxy to the echo)
+#   ping    http://127.0.0.1:$GATEWAY_PORT/protected/ping (identity only, answered by the gateway)
+# at $CONNECTIONS connections and at 1 connection, prints requests/s, p50 and p99 and the latency the gateway adds,
+# and stops the demo on exit. Every wait is bounded; the script always ends by itself.
+#
+# Environment (all optional):
+#   DURATION=15          seconds per measured wrk run
+#   WARMUP=10            seconds of warm-up load through the gateway before measuring
+#   CONNECTIONS=32       connections of the "many" runs (threads: THREADS=2)
+#   GATEWAY_PORT=18080 ISSUER_PORT=15051 ECHO_PORT=13333
+#   STARTUP_TIMEOUT=300  seconds to wait for /health (the launcher may build the server first)
+#   GATEWAY_JAVA_OPTS    JVM options for the demo JVM (passed through by the launcher)
+#   KEEP_ACCESS_LOG=1    keep the demo's full stdout (JSON access log, ~3 MB per second of load); by default only
+#                        its first 40 lines (the banner and a few access-log lines) are kept
+# Raw wrk output and the demo's logs are kept in bench/target/load-<time>/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+DURATION="${DURATION:-15}"
+WARMUP="${WARMUP:-10}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+GATEWAY_PORT="${GATEWAY_PORT:-18080}"
+ISSUER_PORT="${ISSUER_PORT:-15051}"
+ECHO_PORT="${ECHO_PORT:-13333}"
+STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
+
+for v in DURATION WARMUP CONNECTIONS THREADS GATEWAY_PORT ISSUER_PORT ECHO_PORT STARTUP_TIMEOUT; do
+  case "${!v}" in ''|*[!0-9]*) echo "load.sh: $v must be a whole number, got '${!v}'" >&2; exit 2 ;; esac
+done
+[ "$DURATION" -ge 1 ] && [ "$CONNECTIONS" -ge 1 ] && [ "$THREADS" -ge 1 ] || { echo "load.sh: DURATION, CONNECTIONS and THREADS must be >= 1" >&2; exit 2; }
+[ "$THREADS" -le "$CONNECTIONS" ] || THREADS="$CONNECTIONS"
+
+log() { echo "load.sh: $*" >&2; }
+
+# ---- wrk -------------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  log "installing wrk (apt-get install -y wrk)"
+  if ! $sudo apt-get install -y wrk >/dev/null; then
+    log "install failed; running apt-get update first"
+    $sudo apt-get update >/dev/null && $sudo apt-get install -y wrk >/dev/null
+  fi
+fi
+command -v wrk >/dev/null 2>&1 || { log "wrk is not available"; exit 1; }
+command -v curl >/dev/null 2>&1 || { log "curl is needed"; exit 1; }
+
+# ---- ports must be free --------------------------------------------------------------------------------------
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for p in "$GATEWAY_PORT" "$ISSUER_PORT" "$ECHO_PORT"; do
+  if port_in_use "$p"; then log "port $p on 127.0.0.1 is in use; choose others (GATEWAY_PORT, ISSUER_PORT, ECHO_PORT)"; exit 1; fi
+done
+
+out="$root/bench/target/load-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$out"
+
+# ---- the demo, in its own process group, stopped on any exit ---------------------------------------------------
+demo_pid=""
+stop_demo() {
+  [ -n "$demo_pid" ] || return 0
+  if kill -0 "$demo_pid" 2>/dev/null; then
+    log "stopping the demo (process group $demo_pid)"
+    kill -TERM -- "-$demo_pid" 2>/dev/null || kill -TERM "$demo_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$demo_pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$demo_pid" 2>/dev/null; then
+      kill -KILL -- "-$demo_pid" 2>/dev/null || kill -KILL "$demo_pid" 2>/dev/null || true
+    fi
+  fi
+  demo_pid=""
+}
+trap stop_demo EXIT
+trap 'exit 130' INT TERM
+
+log "starting the demo (gateway :$GATEWAY_PORT, issuer :$ISSUER_PORT, echo :$ECHO_PORT); logs in $out"
+# setsid: the demo (launcher, maybe a Maven build, then the JVM) gets its own process group, killed as one.
+PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" \
+  setsid "$root/gatewaystack" demo >"$out/demo.stdout" 2>"$out/demo.stderr" </dev/null &
+demo_pid=$!
+
+deadline=$(( SECONDS + STARTUP_TIMEOUT ))
+until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/health"; do
+  if ! kill -0 "$demo_pid" 2>/dev/null; then log "the demo exited during start-up; see $out/demo.stderr"; tail -20 "$out/demo.stderr" >&2; exit 1; fi
+  if [ "$SECONDS" -ge "$deadline" ]; then log "no /health after ${STARTUP_TIMEOUT}s; see $out/demo.stderr"; exit 1; fi
+  sleep 1
+done
+log "gateway is up"
+
+# ---- a token from the dev issuer ---------------------------------------------------------------------------
+TOKEN="$(curl -sf --max-time 5 -X POST "http://127.0.0.1:$ISSUER_PORT/mint" -H 'Content-Type: application/json' \
+  -d '{"sub":"bench-user","scope":"tool:read tool:write"}' | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+[ -n "$TOKEN" ] || { log "could not mint a token at the dev issuer"; exit 1; }
+auth="Authorization: Bearer $TOKEN"
+
+# Sanity: the gateway answers 200 with the token and 401 without, so the numbers below are for real work.
+code_ok="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "$auth" "http://127.0.0.1:$GATEWAY_PORT/proxy/echo")"
+code_none="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$GATEWAY_PORT/proxy/echo")"
+code_direct="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$ECHO_PORT/echo")"
+if [ "$code_ok" != 200 ] || [ "$code_none" != 401 ] || [ "$code_direct" != 200 ]; then
+  log "sanity check failed: /proxy/echo with token $code_ok (want 200), without $code_none (want 401), direct $code_direct (want 200)"
+  exit 1
+fi
+
+run_wrk() { # name threads connections seconds url [header]
+  local name="$1" t="$2" c="$3" d="$4" url="$5"; shift 5
+  local args=(-t"$t" -c"$c" -d"${d}s" --latency --timeout 5s)
+  [ "$#" -gt 0 ] && args+=(-H "$1")
+  log "wrk $name: -t$t -c$c -d${d}s $url"
+  timeout $(( d + 30 )) wrk "${args[@]}" "$url" >"$out/$name.txt" 2>&1 || { log "wrk $name failed"; cat "$out/$name.txt" >&2; exit 1; }
+}
+
+log "warming up for ${WARMUP}s"
+if [ "$WARMUP" -gt 0 ]; then
+  run_wrk warmup-gateway "$THREADS" "$CONNECTIONS" "$WARMUP" "http://127.0.0.1:$GATEWAY_PORT/proxy/echo" "$auth"
+  run_wrk warmup-direct "$THREADS" "$CONNECTIONS" $(( (WARMUP + 1) / 2 )) "http://127.0.0.1:$ECHO_PORT/echo"
+fi
+
+direct="http://127.0.0.1:$ECHO_PORT/echo"
+gateway="http://127.0.0.1:$GATEWAY_PORT/proxy/echo"
+ping="http://127.0.0.1:$GATEWAY_PORT/protected/ping"
+run_wrk "direct-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$direct"
+run_wrk "gateway-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$gateway" "$auth"
+run_wrk "ping-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$ping" "$auth"
+run_wrk direct-c1 1 1 "$DURATION" "$direct"
+run_wrk gateway-c1 1 1 "$DURATION" "$gateway" "$auth"
+
+stop_demo
+if [ "${KEEP_ACCESS_LOG:-0}" != 1 ]; then
+  head -n 40 "$out/demo.stdout" >"$out/demo.stdout.head" && rm -f "$out/demo.stdout"
+fi
+
+# ---- report --------------------------------------------------------------------------------------------------
+# wrk prints latencies as e.g. 95.00us, 1.23ms, 1.00s; convert to milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN {
+  n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u);
+  f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : -1;
+  if (f < 0 || n == "") print "nan"; else printf "%.3f", n * f }'; }
+rps()   { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out/$1.txt"; }
+pct()   { to_ms "$(awk -v p="$2%" '$1 == p { print $2; exit }' "$out/$1.txt")"; }
+errs()  { # non-2xx/3xx responses + socket errors + timeouts
+  awk '/Non-2xx or 3xx responses:/ { e += $NF }
+       /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); e += x } }
+       END { print e + 0 }' "$out/$1.txt"; }
+
+{
+  echo
+  echo "GatewayStack load test: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, ${DURATION}s per run, wrk on the same machine"
+  printf '%-28s %12s %10s %10s %8s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors"
+  for name in "direct-c$CONNECTIONS" "gateway-c$CONNECTIONS" "ping-c$CONNECTIONS" direct-c1 gateway-c1; do
+    printf '%-28s %12s %10s %10s %8s\n' "$name" "$(rps "$name")" "$(pct "$name" 50)" "$(pct "$name" 99)" "$(errs "$name")"
+  done
+  awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
+    'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'
+  echo "(direct = echo backend; gateway = /proxy/echo with identity and header injection; ping = /protected/ping)"
+  echo "raw wrk output: $out"
+} | tee "$out/summary.txt"
