@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
@@ -29,7 +28,12 @@ public final class AccessLogWriter implements AutoCloseable {
     private final JsonFactory json = JsonFactory.builder().rootValueSeparator("\n").build();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private static final int BATCH = 1024;
+    private static final long LINGER_MILLIS = 5;
+
     private final Thread writer;
+    private long lastTimeMillis = Long.MIN_VALUE;
+    private String lastTime;
     private volatile boolean closed;
 
     public AccessLogWriter(OutputStream out, int capacity) {
@@ -55,16 +59,17 @@ public final class AccessLogWriter implements AutoCloseable {
     }
 
     private void drainLoop() {
-        List<AccessRecord> batch = new ArrayList<>(512);
+        List<AccessRecord> batch = new ArrayList<>(BATCH);
         long reportedDrops = 0;
         try (JsonGenerator g = json.createGenerator(new NoCloseOutputStream(out))) {
             while (true) {
-                AccessRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                queue.drainTo(batch, BATCH);
+                if (batch.isEmpty()) {
+                    // Sleep rather than block on the queue: a blocked consumer makes every offer() wake it
+                    // (a futex call per request); polling a few hundred times a second costs nothing.
+                    Thread.sleep(LINGER_MILLIS);
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, 511);
                 boolean stop = false;
                 for (AccessRecord r : batch) {
                     if (r == POISON) {
@@ -74,6 +79,7 @@ public final class AccessLogWriter implements AutoCloseable {
                     write(g, r);
                     written.incrementAndGet();
                 }
+                boolean small = batch.size() < BATCH / 8;
                 batch.clear();
                 long drops = dropped.get();
                 if (drops != reportedDrops) {
@@ -84,6 +90,9 @@ public final class AccessLogWriter implements AutoCloseable {
                 if (stop) {
                     return;
                 }
+                if (small) {
+                    Thread.sleep(LINGER_MILLIS); // let a batch build up: fewer, larger writes
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,9 +102,9 @@ public final class AccessLogWriter implements AutoCloseable {
         }
     }
 
-    private static void write(JsonGenerator g, AccessRecord r) {
+    private void write(JsonGenerator g, AccessRecord r) {
         g.writeStartObject();
-        g.writeStringProperty("time", Instant.ofEpochMilli(r.epochMillis()).toString());
+        g.writeStringProperty("time", time(r.epochMillis()));
         g.writeStringProperty("kind", "gateway.request");
         g.writeStringProperty("request_id", r.requestId());
         g.writeStringProperty("method", r.method());
@@ -112,6 +121,15 @@ public final class AccessLogWriter implements AutoCloseable {
             g.writeStringProperty("error", r.error());
         }
         g.writeEndObject();
+    }
+
+    /** ISO-8601 time, formatted once per millisecond (many records share one). Writer thread only. */
+    private String time(long epochMillis) {
+        if (epochMillis != lastTimeMillis) {
+            lastTimeMillis = epochMillis;
+            lastTime = Instant.ofEpochMilli(epochMillis).toString();
+        }
+        return lastTime;
     }
 
     private static void writeDropped(JsonGenerator g, long count) {

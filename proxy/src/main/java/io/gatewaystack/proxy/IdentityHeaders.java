@@ -29,8 +29,11 @@ public final class IdentityHeaders {
             "x-user-id", "x-org-id", "x-tenant-id", "x-user-roles", "x-user-scopes", "x-user-email",
             "x-request-id", "x-gateway-identity");
 
-    /** One header to set on the upstream request. */
-    public record Header(String name, String value) {
+    /**
+     * One header to set on the upstream request. Name and value are CharSequences so that an HTTP server adapter
+     * can hold them in a pre-encoded form (e.g. Netty's AsciiString, copied to the wire in bulk).
+     */
+    public record Header(CharSequence name, CharSequence value) {
     }
 
     private IdentityHeaders() {

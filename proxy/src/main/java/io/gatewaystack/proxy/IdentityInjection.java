@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatewaystack.core.Identity;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The identity headers (including the signed assertion) for each verified identity, computed once and reused.
@@ -18,15 +19,19 @@ public final class IdentityInjection {
 
     private final IdentityAssertionSigner signer;
     private final String extraUserIdHeader;
+    private final UnaryOperator<CharSequence> encoder;
     private final Cache<Identity, List<IdentityHeaders.Header>> headers;
 
     /**
      * @param signer            signs {@code X-Gateway-Identity}; null to send no assertion
      * @param extraUserIdHeader {@code PROXY_INJECT_HEADER}, or null
+     * @param encoder           turns names and values into the HTTP layer's preferred form, once per identity
+     *                          (the server passes Vert.x's {@code HttpHeaders::createOptimized}); identity for none
      */
-    public IdentityInjection(IdentityAssertionSigner signer, String extraUserIdHeader) {
+    public IdentityInjection(IdentityAssertionSigner signer, String extraUserIdHeader, UnaryOperator<CharSequence> encoder) {
         this.signer = signer;
         this.extraUserIdHeader = extraUserIdHeader;
+        this.encoder = encoder;
         Duration reuse = signer == null ? Duration.ofMinutes(5) : signer.ttl().dividedBy(2);
         this.headers = Caffeine.newBuilder().weakKeys().maximumSize(100_000).expireAfterWrite(reuse).build();
     }
@@ -38,6 +43,8 @@ public final class IdentityInjection {
 
     private List<IdentityHeaders.Header> compute(Identity identity) {
         String assertion = signer == null ? null : signer.sign(identity);
-        return IdentityHeaders.forIdentity(identity, extraUserIdHeader, assertion);
+        return IdentityHeaders.forIdentity(identity, extraUserIdHeader, assertion).stream()
+                .map(h -> new IdentityHeaders.Header(encoder.apply(h.name()), encoder.apply(h.value())))
+                .toList();
     }
 }

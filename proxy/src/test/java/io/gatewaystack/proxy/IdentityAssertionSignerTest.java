@@ -24,9 +24,9 @@ class IdentityAssertionSignerTest {
     void signsAnAssertionThatVerifiesWithThePublishedJwks() throws Exception {
         IdentityAssertionSigner signer = new IdentityAssertionSigner(IdentityAssertionSigner.generateKey(),
                 "https://gateway.example", "http://backend:3000", Duration.ofSeconds(120), Clock.systemUTC());
-        IdentityInjection injection = new IdentityInjection(signer, null);
+        IdentityInjection injection = new IdentityInjection(signer, null, v -> v);
         String assertion = injection.headersFor(alice).stream()
-                .filter(h -> h.name().equals("X-Gateway-Identity")).findFirst().orElseThrow().value();
+                .filter(h -> h.name().equals("X-Gateway-Identity")).findFirst().orElseThrow().value().toString();
         SignedJWT jwt = SignedJWT.parse(assertion);
         ECKey publicKey = (ECKey) JWKSet.parse(signer.publicJwksJson()).getKeyByKeyId(jwt.getHeader().getKeyID());
         assertThat(publicKey.isPrivate()).isFalse();

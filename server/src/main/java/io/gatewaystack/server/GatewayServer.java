@@ -91,7 +91,8 @@ public final class GatewayServer {
         PublicUrls publicUrls = new PublicUrls(config.server().publicUrl(), config.server().trustedProxies());
         ErrorResponder errors = new ErrorResponder(publicUrls);
         IdentityAssertionSigner signer = assertionSigner(config);
-        IdentityInjection injection = new IdentityInjection(signer, config.proxy() == null ? null : config.proxy().injectHeader());
+        IdentityInjection injection = new IdentityInjection(signer, config.proxy() == null ? null : config.proxy().injectHeader(),
+                value -> io.vertx.core.http.HttpHeaders.createOptimized(value.toString()));
         IssuerConfig primary = config.identity().issuers().get(0);
         IssuerMetadataRelay relay = new IssuerMetadataRelay(vertx, idpClient, primary.issuer(),
                 config.identity().jwksHttpTimeout());

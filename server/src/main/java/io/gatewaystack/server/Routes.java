@@ -16,7 +16,9 @@ import io.gatewaystack.server.routes.IssuerMetadataRelay.Document;
 import io.gatewaystack.server.routes.NotFound;
 import io.gatewaystack.server.routes.ProtectedRoutes;
 import io.gatewaystack.server.routes.ReverseProxy;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,11 @@ final class Routes {
         this.errors = components.errors();
     }
 
-    Router build(Vertx vertx, ReverseProxy proxy) {
+    /**
+     * The request handler: proxy traffic (the bulk of it) goes straight to its route, everything else through the
+     * router. Both paths run the same path guard first.
+     */
+    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy) {
         Router router = Router.router(vertx);
         HealthRoutes health = c.health();
         DiscoveryRoutes discovery = c.discovery();
@@ -93,7 +99,15 @@ final class Routes {
 
         router.route().last().handler(route("not-found", open(ANY),
                 NotFound.error(errors, ErrorCode.NOT_FOUND, "No such route.")));
-        return router;
+
+        return request -> {
+            String path = request.path();
+            if (path.startsWith("/proxy/") && UpstreamPath.problemWith(path) == null) {
+                proxyRoute.handle(request);
+            } else {
+                router.handle(request);
+            }
+        };
     }
 
     /** Public routes: audited, shape-checked, no token. */

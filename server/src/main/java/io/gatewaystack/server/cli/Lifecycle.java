@@ -13,7 +13,9 @@ final class Lifecycle {
     }
 
     static Vertx newVertx(int eventLoops) {
-        return Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));
+        LoggerFactory.getLogger(Lifecycle.class).info("transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "Java NIO");
+        return vertx;
     }
 
     /** Blocks the calling thread until a shutdown signal has been handled. */

@@ -5,12 +5,11 @@ import io.gatewaystack.server.http.JsonBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,25 +18,38 @@ import tools.jackson.databind.JsonNode;
  */
 public final class EchoBackend {
 
-    private final HttpServer server;
+    private final Vertx vertx;
+    private final String deploymentId;
+    private final int port;
 
-    private EchoBackend(HttpServer server) {
-        this.server = server;
+    private EchoBackend(Vertx vertx, String deploymentId, int port) {
+        this.vertx = vertx;
+        this.deploymentId = deploymentId;
+        this.port = port;
     }
 
-    /** Starts on 127.0.0.1 at {@code port} (0 picks a free one). Blocking. */
+    /**
+     * Starts on 127.0.0.1 at {@code port} (0 picks a free one), one server instance per event loop so the echo is
+     * not the bottleneck of a benchmark. Blocking.
+     */
     public static EchoBackend start(Vertx vertx, int port) throws Exception {
-        HttpServer server = vertx.createHttpServer().requestHandler(EchoBackend::handle).listen(port, "127.0.0.1")
+        int actual = port == 0 ? Ports.free() : port;
+        String id = vertx.deployVerticle(() -> new VerticleBase() {
+                    @Override
+                    public Future<?> start() {
+                        return vertx.createHttpServer().requestHandler(EchoBackend::handle).listen(actual, "127.0.0.1");
+                    }
+                }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
                 .await(10, TimeUnit.SECONDS);
-        return new EchoBackend(server);
+        return new EchoBackend(vertx, id, actual);
     }
 
     public int port() {
-        return server.actualPort();
+        return port;
     }
 
     public Future<Void> close() {
-        return server.close();
+        return vertx.undeploy(deploymentId);
     }
 
     private static void handle(HttpServerRequest request) {
@@ -46,17 +58,29 @@ public final class EchoBackend {
                 request.response().setStatusCode(413).end();
                 return;
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("method", request.method().name());
-            out.put("path", request.path());
-            out.put("query", request.query());
-            Map<String, String> headers = new TreeMap<>();
-            request.headers().forEach(h -> headers.merge(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue(),
-                    (a, b) -> a + ", " + b));
-            out.put("headers", headers);
-            out.put("body", body(ar.result(), request.getHeader("Content-Type")));
-            request.response().putHeader("Content-Type", "application/json").end(JsonBodies.encode(out));
+            request.response().putHeader("Content-Type", "application/json").end(describe(request, ar.result()));
         });
+    }
+
+    /** {"method","path","query","headers":{lower-case name: value},"body"}, streamed out without a tree. */
+    private static Buffer describe(HttpServerRequest request, Buffer body) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024 + body.length());
+        try (JsonGenerator g = JsonBodies.MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringProperty("method", request.method().name());
+            g.writeStringProperty("path", request.path());
+            g.writeStringProperty("query", request.query());
+            g.writeName("headers");
+            g.writeStartObject();
+            for (String name : request.headers().names()) {
+                g.writeStringProperty(name.toLowerCase(java.util.Locale.ROOT), String.join(", ", request.headers().getAll(name)));
+            }
+            g.writeEndObject();
+            g.writeName("body");
+            g.writePOJO(body(body, request.getHeader("Content-Type")));
+            g.writeEndObject();
+        }
+        return Buffer.buffer(out.toByteArray());
     }
 
     private static Object body(Buffer body, String contentType) {

@@ -37,7 +37,11 @@ public final class GatewayRoute implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext routingContext) {
-        HttpServerRequest request = routingContext.request();
+        handle(routingContext.request());
+    }
+
+    /** The same, for a request dispatched without the router (the proxy's fast path). */
+    public void handle(HttpServerRequest request) {
         request.pause(); // keep the body until a terminal wants it; layers may take a while
         String requestId = requestIds.idFor(request.getHeader("X-Request-Id"));
         RequestContext ctx = RequestContext.builder()

@@ -84,7 +84,6 @@ public final class ReverseProxy implements Terminal {
                 .setConnectTimeout(config.connectTimeout().toMillis())
                 .setIdleTimeout(config.responseTimeout().toMillis())
                 .setFollowRedirects(false);
-        options.setHeaders(upstreamHeaders(request, ctx));
 
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
@@ -92,6 +91,7 @@ public final class ReverseProxy implements Terminal {
                 return;
             }
             HttpClientRequest upstream = connected.result();
+            addUpstreamHeaders(request, ctx, upstream.headers());
             Future<HttpClientResponse> answered;
             if (hasBody(request)) {
                 if (request.getHeader("Content-Length") == null) {
@@ -120,8 +120,7 @@ public final class ReverseProxy implements Terminal {
         });
     }
 
-    private MultiMap upstreamHeaders(HttpServerRequest request, RequestContext ctx) {
-        MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    private void addUpstreamHeaders(HttpServerRequest request, RequestContext ctx, MultiMap out) {
         boolean trusted = publicUrls.isFromTrustedProxy(request);
         Set<String> connectionTokens = ForwardedHeaders.connectionTokens(request.getHeader("Connection"));
         for (Map.Entry<String, String> h : request.headers()) {
@@ -144,7 +143,6 @@ public final class ReverseProxy implements Terminal {
         if ((!trusted || request.getHeader("X-Forwarded-Host") == null) && request.authority() != null) {
             out.set("X-Forwarded-Host", request.authority().toString());
         }
-        return out;
     }
 
     private static boolean hasBody(HttpServerRequest request) {
