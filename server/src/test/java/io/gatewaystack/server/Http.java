@@ -20,7 +20,11 @@ final class Http implements AutoCloseable {
 
     record Response(int status, MultiMap headers, String body) {
         JsonNode json() {
-            return JSON.readTree(body);
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !(node.isObject() || node.isArray())) {
+                throw new AssertionError("expected a JSON body, got status " + status + " and body '" + body + "'");
+            }
+            return node;
         }
 
         String header(String name) {
@@ -29,9 +33,25 @@ final class Http implements AutoCloseable {
     }
 
     private final HttpClient client;
+    private final Vertx vertx;
 
     Http(Vertx vertx) {
+        this.vertx = vertx;
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    }
+
+    /**
+     * Runs a request chain on an event loop and waits for it. Composing Vert.x futures from a test thread races:
+     * a stage registered after its future completed runs on the test thread, too late to catch the body.
+     */
+    <T> T onEventLoop(java.util.function.Function<HttpClient, io.vertx.core.Future<T>> chain) {
+        io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> chain.apply(client).onComplete(promise));
+        try {
+            return promise.future().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.toString(), e);
+        }
     }
 
     Response get(String url, String... headers) {
@@ -48,11 +68,10 @@ final class Http implements AutoCloseable {
             options.addHeader(headers[i], headers[i + 1]);
         }
         try {
-            return client.request(options)
+            return onEventLoop(c -> c.request(options)
                     .compose(req -> body == null ? req.send() : req.send(body))
                     .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(),
-                            MultiMap.caseInsensitiveMultiMap().addAll(resp.headers()), b.toString(StandardCharsets.UTF_8))))
-                    .await(30, TimeUnit.SECONDS);
+                            MultiMap.caseInsensitiveMultiMap().addAll(resp.headers()), b.toString(StandardCharsets.UTF_8)))));
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + url + " failed: " + e, e);
         }

@@ -8,13 +8,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +104,20 @@ class ReverseProxyTest {
     }
 
     @Test
+    void aClientThatLeavesMidStreamStopsTheUpstreamAndIsLoggedAs499() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /proxy/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + alice
+                    + "\r\nX-Request-Id: leaves-early\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] firstBytes = socket.getInputStream().readNBytes(12);
+            assertThat(new String(firstBytes, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+        } // the client leaves with the stream half sent
+        assertThat(backend.streamAborted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.awaitAccessLogLine("leaves-early")).contains("\"status\":499", "\"error\":\"client_closed\"");
+    }
+
+    @Test
     void relaysStatusAndHeadersButNotHopByHopOrCookies() {
         Http.Response r = http.get(gateway.url("/proxy/teapot"), "Authorization", "Bearer " + alice);
         assertThat(r.status()).isEqualTo(418);
@@ -190,23 +202,17 @@ class ReverseProxyTest {
         return headers + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private Http.Response chunkedPut(String path, Buffer body) throws Exception {
-        HttpClient client = vertx.createHttpClient();
-        try {
-            return client.request(new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(gateway.url(path))
-                            .putHeader("Authorization", "Bearer " + alice).setIdleTimeout(20_000))
-                    .compose(req -> {
-                        req.setChunked(true);
-                        int step = 64 * 1024;
-                        for (int i = 0; i < body.length(); i += step) {
-                            req.write(body.slice(i, Math.min(body.length(), i + step)));
-                        }
-                        return req.end().compose(v -> req.response());
-                    })
-                    .compose(resp -> resp.body().map(b -> new Http.Response(resp.statusCode(), resp.headers(), b.toString())))
-                    .await(30, TimeUnit.SECONDS);
-        } finally {
-            client.close();
-        }
+    private Http.Response chunkedPut(String path, Buffer body) {
+        return http.onEventLoop(client -> client.request(new RequestOptions().setMethod(HttpMethod.PUT)
+                        .setAbsoluteURI(gateway.url(path)).putHeader("Authorization", "Bearer " + alice).setIdleTimeout(20_000))
+                .compose(req -> {
+                    req.setChunked(true);
+                    int step = 64 * 1024;
+                    for (int i = 0; i < body.length(); i += step) {
+                        req.write(body.slice(i, Math.min(body.length(), i + step)));
+                    }
+                    return req.end().compose(v -> req.response());
+                })
+                .compose(resp -> resp.body().map(b -> new Http.Response(resp.statusCode(), resp.headers(), b.toString()))));
     }
 }

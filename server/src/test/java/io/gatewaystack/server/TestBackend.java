@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class TestBackend implements AutoCloseable {
 
     private final HttpServer server;
+    /** Counted down when a client of {@code /stream} went away before the stream ended. */
+    final java.util.concurrent.CountDownLatch streamAborted = new java.util.concurrent.CountDownLatch(1);
 
     TestBackend(Vertx vertx) throws Exception {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -35,6 +37,28 @@ final class TestBackend implements AutoCloseable {
                 if (!request.response().closed()) {
                     request.response().end("late");
                 }
+            });
+            return;
+        }
+        if (request.path().endsWith("/stream")) {
+            // 40 chunks, one every 50 ms: long enough for a client to leave in the middle
+            io.vertx.core.http.HttpServerResponse response = request.response().setChunked(true);
+            response.closeHandler(v -> {
+                if (!response.ended()) {
+                    streamAborted.countDown();
+                }
+            });
+            Vertx owner = Vertx.currentContext().owner();
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            owner.setPeriodic(50, id -> {
+                if (response.closed() || sent.incrementAndGet() > 40) {
+                    owner.cancelTimer(id);
+                    if (!response.closed()) {
+                        response.end();
+                    }
+                    return;
+                }
+                response.write("chunk " + sent.get() + "\n");
             });
             return;
         }

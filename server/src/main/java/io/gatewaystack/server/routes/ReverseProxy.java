@@ -156,6 +156,7 @@ public final class ReverseProxy implements Terminal {
     private void relayResponse(HttpServerRequest request, HttpClientResponse upstream) {
         HttpServerResponse response = request.response();
         if (response.closed()) {
+            upstream.exceptionHandler(ignored -> { }); // the reset below is ours: nothing to report
             upstream.request().reset();
             return;
         }
@@ -172,12 +173,37 @@ public final class ReverseProxy implements Terminal {
         if (upstream.getHeader("Content-Length") == null && !"HEAD".equals(request.method().name())) {
             response.setChunked(true);
         }
-        response.send(upstream).onFailure(e -> {
-            // The status is already out; a broken stream is all that is left to say.
-            if (!response.ended()) {
+        relayBody(upstream, response);
+    }
+
+    /**
+     * Streams the upstream body to the client with back-pressure. Written by hand rather than with a pipe so a
+     * client that goes away mid-response stops the upstream cleanly (a pipe would keep writing into the closed
+     * response), and an upstream that breaks mid-response resets the client's stream rather than ending it as
+     * if complete.
+     */
+    private static void relayBody(HttpClientResponse upstream, HttpServerResponse response) {
+        upstream.handler(chunk -> {
+            if (response.closed() || response.ended()) {
+                upstream.handler(null);
+                upstream.request().reset();
+                return;
+            }
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstream.pause();
+                response.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.exceptionHandler(e -> {
+            if (!response.ended() && !response.closed()) {
                 response.reset();
             }
-            upstream.request().reset();
+        });
+        upstream.endHandler(v -> {
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
         });
     }
 
