@@ -61,7 +61,7 @@ public final class AccessLogWriter implements AutoCloseable {
     private void drainLoop() {
         List<AccessRecord> batch = new ArrayList<>(BATCH);
         long reportedDrops = 0;
-        try (JsonGenerator g = json.createGenerator(new NoCloseOutputStream(out))) {
+        try (JsonGenerator g = json.createGenerator(tools.jackson.core.ObjectWriteContext.empty(), new NoCloseOutputStream(out))) {
             while (true) {
                 queue.drainTo(batch, BATCH);
                 if (batch.isEmpty()) {

@@ -13,6 +13,7 @@ import io.gatewaystack.server.config.AssertionSettings;
 import io.gatewaystack.server.config.ConfigException;
 import io.gatewaystack.server.config.GatewayConfig;
 import io.gatewaystack.server.http.ErrorResponder;
+import io.gatewaystack.server.http.Ports;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
@@ -27,8 +28,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +110,7 @@ public final class GatewayServer {
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),
                 new ProtectedRoutes(errors, config.server().maxBodyBytes()));
 
-        int port = config.server().port() == 0 ? freePort(config.server().host()) : config.server().port();
+        int port = config.server().port() == 0 ? Ports.free() : config.server().port();
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
         try {
             vertx.deployVerticle(() -> new GatewayVerticle(components, port, servers),
@@ -210,13 +209,6 @@ public final class GatewayServer {
         return v == null ? "dev" : v;
     }
 
-    private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot find a free port: " + e.getMessage(), e);
-        }
-    }
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;

@@ -2,7 +2,7 @@ package io.gatewaystack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatewaystack.server.demo.Ports;
+import io.gatewaystack.server.http.Ports;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -170,7 +170,7 @@ class ReverseProxyTest {
         assertThat(slow.status()).isEqualTo(504);
         assertThat(slow.json().get("error").asString()).isEqualTo("upstream_timeout");
 
-        int deadPort = io.gatewaystack.server.demo.Ports.free();
+        int deadPort = io.gatewaystack.server.http.Ports.free();
         try (TestGateway dead = TestGateway.start(vertx, TestGateway.yaml(issuer, "http://127.0.0.1:" + deadPort, ""))) {
             Http.Response r = http.get(dead.url("/proxy/x"), "Authorization", "Bearer " + alice);
             assertThat(r.status()).isEqualTo(502);

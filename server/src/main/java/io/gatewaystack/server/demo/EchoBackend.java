@@ -2,6 +2,7 @@ package io.gatewaystack.server.demo;
 
 import io.gatewaystack.server.http.BodyReader;
 import io.gatewaystack.server.http.JsonBodies;
+import io.gatewaystack.server.http.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,7 @@
 package io.gatewaystack.server.http;
 
 import io.gatewaystack.core.ErrorCode;
+import io.gatewaystack.core.GatewayError;
 import io.gatewaystack.core.Pipeline;
 import io.gatewaystack.core.RequestContext;
 import io.gatewaystack.core.Verdict;
@@ -10,6 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adapts one route to Vert.x: builds the {@link RequestContext}, runs the route's {@link Pipeline} of layers,
@@ -20,6 +23,8 @@ import io.vertx.ext.web.RoutingContext;
  * event loop, so terminals and response writes always run there.
  */
 public final class GatewayRoute implements Handler<RoutingContext> {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayRoute.class);
 
     private final String name;
     private final Pipeline pipeline;
@@ -77,8 +82,8 @@ public final class GatewayRoute implements Handler<RoutingContext> {
         try {
             terminal.handle(request, ctx);
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(GatewayRoute.class).error("route {} failed", name, e);
-            errors.send(request, ctx, io.gatewaystack.core.GatewayError.of(ErrorCode.INTERNAL_ERROR,
+            log.error("route {} failed", name, e);
+            errors.send(request, ctx, GatewayError.of(ErrorCode.INTERNAL_ERROR,
                     "The gateway could not process the request."));
         }
     }

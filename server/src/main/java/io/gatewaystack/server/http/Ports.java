@@ -1,4 +1,4 @@
-package io.gatewaystack.server.demo;
+package io.gatewaystack.server.http;
 
 import java.io.IOException;
 import java.net.InetAddress;
