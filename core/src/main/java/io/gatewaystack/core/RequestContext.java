@@ -30,6 +30,8 @@ public final class RequestContext {
     private Identity identity;
     private ContentFindings contentFindings;
     private ResourceRequest resource;
+    private RequestBody body;
+    private BodySource bodySource;
     private PolicyDecision policyDecision;
     private LimitsDecision limitsDecision;
     private RoutingDecision routingDecision;
@@ -91,6 +93,17 @@ public final class RequestContext {
     /** The model, tool or route asked for; the server sets it from the route and the request body. */
     public ResourceRequest resource() { return resource; }
     public void resource(ResourceRequest resource) { this.resource = resource; }
+
+    /**
+     * The request body, on routes that read it before the layers run (null where the body streams through
+     * unseen). Layers may change its content through {@link RequestBody#replace}.
+     */
+    public RequestBody body() { return body; }
+    public void body(RequestBody body) { this.body = body; }
+
+    /** Set by the server on routes whose body layers may read ({@link ReadBody}); null elsewhere. */
+    public BodySource bodySource() { return bodySource; }
+    public void bodySource(BodySource source) { this.bodySource = source; }
 
     /** Written by the policy layer. */
     public PolicyDecision policyDecision() { return policyDecision; }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxConnections   connection pool size towards the backend
  * @param forwardBearer    forward the client's {@code Authorization} header (auth mode {@code forward_bearer})
  * @param forwardCookies   forward {@code Cookie} and relay {@code Set-Cookie}
+ * @param inspectBodies    read request bodies (up to the body limit) before forwarding, so layers can see and
+ *                         change them; otherwise bodies stream through unseen
  */
 public record ProxyConfig(
         URI target,
@@ -23,7 +25,8 @@ public record ProxyConfig(
         Duration responseTimeout,
         int maxConnections,
         boolean forwardBearer,
-        boolean forwardCookies) {
+        boolean forwardCookies,
+        boolean inspectBodies) {
 
     public static final String DEFAULT_INJECT_HEADER = IdentityHeaders.USER_ID;
 

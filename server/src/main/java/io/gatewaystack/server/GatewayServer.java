@@ -108,7 +108,7 @@ public final class GatewayServer {
                 new HealthRoutes(verifier, blocking, config.mode().label(), version()),
                 new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),
-                new ProtectedRoutes(errors, config.server().maxBodyBytes()));
+                new ProtectedRoutes());
 
         int port = config.server().port() == 0 ? Ports.free() : config.server().port();
         List<HttpServer> servers = new CopyOnWriteArrayList<>();

@@ -3,6 +3,7 @@ package io.gatewaystack.server;
 import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.Layer;
 import io.gatewaystack.core.Pipeline;
+import io.gatewaystack.core.ReadBody;
 import io.gatewaystack.identity.ScopeRequirement;
 import io.gatewaystack.proxy.UpstreamPath;
 import io.gatewaystack.server.http.ErrorResponder;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * gateway does with a request.
  *
  * <p>Chains run in this order: audit (first, so its completion runs last and sees every outcome), request shape
- * (method, declared body size), identity (the verified token), then per-route authorization (scopes). The
- * transform, policy and limits layers slot in after identity as their issues land.
+ * (method, declared body size), identity (the verified token), per-route authorization (scopes), then — on routes
+ * whose layers need it — reading the body. The transform, policy and limits layers slot in after that as their
+ * issues land.
  */
 final class Routes {
 
@@ -89,11 +91,12 @@ final class Routes {
         router.route("/protected/ping").handler(
                 route("protected.ping", authenticated(READ), protectedRoutes.ping()));
         router.route("/protected/echo").handler(
-                route("protected.echo", authenticated(Set.of("POST"), List.of("tool:write")), protectedRoutes.echo()));
+                route("protected.echo", authenticated(Set.of("POST"), List.of("tool:write"), Body.JSON), protectedRoutes.echo()));
 
         Terminal proxyTerminal = proxy != null ? proxy
                 : NotFound.error(errors, ErrorCode.NOT_FOUND, "The reverse proxy is not configured (set PROXY_TARGET).");
-        GatewayRoute proxyRoute = route("proxy", authenticated(ANY), proxyTerminal);
+        boolean inspect = c.config().proxy() != null && c.config().proxy().inspectBodies();
+        GatewayRoute proxyRoute = route("proxy", authenticated(ANY, List.of(), inspect ? Body.ANY : Body.STREAMED), proxyTerminal);
         router.route("/proxy").handler(proxyRoute);
         router.route("/proxy/*").handler(proxyRoute);
 
@@ -115,20 +118,37 @@ final class Routes {
         return pipeline(List.of(c.accessLog(), new RequestShape(methods, c.config().server().maxBodyBytes())));
     }
 
-    /** Routes that need a valid token and, optionally, scopes (all of them, exact match). */
-    private Pipeline authenticated(Set<String> methods, List<String> scopes) {
+    /** What a route does with the request body. */
+    private enum Body {
+        /** Not read by the layers: the terminal streams it (or there is none). */
+        STREAMED,
+        /** Read after identity into the context; must be JSON (400 otherwise). */
+        JSON,
+        /** Read after identity into the context; parsed when its Content-Type says JSON. */
+        ANY
+    }
+
+    /**
+     * Routes that need a valid token and, optionally, scopes (all of them, exact match). A body is read only
+     * after the caller has been identified.
+     */
+    private Pipeline authenticated(Set<String> methods, List<String> scopes, Body body) {
+        long maxBody = c.config().server().maxBodyBytes();
         List<Layer> layers = new ArrayList<>();
         layers.add(c.accessLog());
-        layers.add(new RequestShape(methods, c.config().server().maxBodyBytes()));
+        layers.add(new RequestShape(methods, maxBody));
         layers.add(c.identity());
         if (!scopes.isEmpty()) {
             layers.add(new ScopeRequirement(scopes));
+        }
+        if (body != Body.STREAMED) {
+            layers.add(new ReadBody(maxBody, body == Body.JSON));
         }
         return pipeline(layers);
     }
 
     private Pipeline authenticated(Set<String> methods) {
-        return authenticated(methods, List.of());
+        return authenticated(methods, List.of(), Body.STREAMED);
     }
 
     private static Pipeline pipeline(List<Layer> layers) {
@@ -137,7 +157,8 @@ final class Routes {
     }
 
     private GatewayRoute route(String name, Pipeline pipeline, Terminal terminal) {
-        return new GatewayRoute(name, pipeline, terminal, errors, requestIds);
+        boolean readsBody = pipeline.layers().stream().anyMatch(layer -> layer instanceof ReadBody);
+        return new GatewayRoute(name, pipeline, terminal, errors, requestIds, readsBody);
     }
 
     /** Scopes named by routes, advertised in the protected resource metadata. */

@@ -180,6 +180,22 @@ class ReverseProxyTest {
     }
 
     @Test
+    void withBodyInspectionTheBodyIsReadThenForwardedIntact() {
+        try (TestGateway inspecting = TestGateway.start(vertx, TestGateway.yaml(issuer,
+                "http://127.0.0.1:" + backend.port(), "").replace("response_timeout_ms: 500", "response_timeout_ms: 500\n  inspect_bodies: true"))) {
+            String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            Http.Response r = http.post(inspecting.url("/proxy/chat"), json, "Authorization", "Bearer " + alice,
+                    "Content-Type", "application/json");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("body").asString()).isEqualTo(json);
+            assertThat(r.json().get("headers").get("content-length").asString()).isEqualTo(Integer.toString(json.length()));
+            Http.Response bad = http.post(inspecting.url("/proxy/chat"), "{oops", "Authorization", "Bearer " + alice,
+                    "Content-Type", "application/json");
+            assertThat(bad.status()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void theProxyNeedsAValidToken() {
         Http.Response r = http.get(gateway.url("/proxy/anything"), "X-User-Id", "alice");
         assertThat(r.status()).isEqualTo(401);

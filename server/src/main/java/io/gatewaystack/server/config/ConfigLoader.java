@@ -257,7 +257,7 @@ public final class ConfigLoader {
 
     private static ProxyConfig proxy(ConfigNode n) {
         n.allowOnly(Set.of("target", "inject_header", "inject_query", "connect_timeout_ms", "response_timeout_ms",
-                "max_connections", "forward_bearer", "forward_cookies"));
+                "max_connections", "forward_bearer", "forward_cookies", "inspect_bodies"));
         String target = n.string("target", null);
         if (target == null) {
             return null;
@@ -273,7 +273,8 @@ public final class ConfigLoader {
                     n.millis("response_timeout_ms", Duration.ofSeconds(30), 10, 3_600_000),
                     n.integer("max_connections", 256, 1, 100_000),
                     n.bool("forward_bearer", false),
-                    n.bool("forward_cookies", false));
+                    n.bool("forward_cookies", false),
+                    n.bool("inspect_bodies", false));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(n.keyOf("target"), e.getMessage());
         }

@@ -1,12 +1,13 @@
 package io.gatewaystack.server.http;
 
+import io.gatewaystack.core.BodySource;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
 /**
  * Passes a request body through while counting it; past {@code maxBytes} it stops the stream with
- * {@link BodyReader.TooLarge}. Lets the proxy stream bodies of unknown length without accepting unbounded ones.
+ * {@link BodySource.TooLarge}. Lets the proxy stream bodies of unknown length without accepting unbounded ones.
  */
 public final class BoundedReadStream implements ReadStream<Buffer> {
 
@@ -43,7 +44,7 @@ public final class BoundedReadStream implements ReadStream<Buffer> {
                 failed = true;
                 source.pause();
                 if (exceptionHandler != null) {
-                    exceptionHandler.handle(new BodyReader.TooLarge());
+                    exceptionHandler.handle(new BodySource.TooLarge());
                 }
                 return;
             }

@@ -31,8 +31,15 @@ public final class GatewayRoute implements Handler<RoutingContext> {
     private final Terminal terminal;
     private final ErrorResponder errors;
     private final RequestIds requestIds;
+    private final boolean bodyReadable;
 
-    public GatewayRoute(String name, Pipeline pipeline, Terminal terminal, ErrorResponder errors, RequestIds requestIds) {
+    /**
+     * @param bodyReadable whether the route's layers may read the body (a {@code ReadBody} layer in its chain);
+     *                     otherwise the body stays unread for the terminal to stream
+     */
+    public GatewayRoute(String name, Pipeline pipeline, Terminal terminal, ErrorResponder errors, RequestIds requestIds,
+                        boolean bodyReadable) {
+        this.bodyReadable = bodyReadable;
         this.name = name;
         this.pipeline = pipeline;
         this.terminal = terminal;
@@ -58,6 +65,9 @@ public final class GatewayRoute implements Handler<RoutingContext> {
                 .headers(request::getHeader)
                 .routeName(name)
                 .build();
+        if (bodyReadable) {
+            ctx.bodySource(BodyReader.sourceOf(request));
+        }
         HttpServerResponse response = request.response();
         response.putHeader("X-Request-Id", requestId);
         Completion completion = new Completion(ctx, response);

@@ -1,5 +1,6 @@
 package io.gatewaystack.server.routes;
 
+import io.gatewaystack.core.BodySource;
 import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.GatewayError;
 import io.gatewaystack.core.RequestContext;
@@ -93,7 +94,12 @@ public final class ReverseProxy implements Terminal {
             HttpClientRequest upstream = connected.result();
             addUpstreamHeaders(request, ctx, upstream.headers());
             Future<HttpClientResponse> answered;
-            if (hasBody(request)) {
+            if (ctx.body() != null) {
+                // The layers read the body (and may have changed it): forward what they left.
+                byte[] bytes = ctx.body().bytesToForward();
+                upstream.headers().set("Content-Length", Integer.toString(bytes.length));
+                answered = upstream.send(Buffer.buffer(bytes));
+            } else if (hasBody(request)) {
                 if (request.getHeader("Content-Length") == null) {
                     upstream.setChunked(true);
                 }
@@ -209,7 +215,7 @@ public final class ReverseProxy implements Terminal {
 
     private void upstreamFailed(HttpServerRequest request, RequestContext ctx, Throwable cause) {
         GatewayError error;
-        if (cause instanceof BodyReader.TooLarge) {
+        if (cause instanceof BodySource.TooLarge) {
             error = GatewayError.of(ErrorCode.PAYLOAD_TOO_LARGE,
                     "The request body is larger than the limit of " + maxBodyBytes + " bytes.");
         } else if (isTimeout(cause)) {
@@ -218,7 +224,7 @@ public final class ReverseProxy implements Terminal {
             error = GatewayError.of(ErrorCode.UPSTREAM_ERROR, "The upstream service could not be reached.");
         }
         errors.send(request, ctx, error);
-        if (cause instanceof BodyReader.TooLarge) {
+        if (cause instanceof BodySource.TooLarge) {
             request.connection().close(); // the rest of an oversized body is not worth reading
         }
     }
