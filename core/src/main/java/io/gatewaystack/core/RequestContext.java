@@ -1,6 +1,8 @@
 package io.gatewaystack.core;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,6 +44,8 @@ public final class RequestContext {
     private String errorCode;
     private long endNanos;
     private Map<String, Object> attributes;
+    private List<HeaderField> responseHeaders;
+    private List<HeaderField> upstreamHeaders;
     /** How many layers of the pipeline had their request phase called; owned by {@link Pipeline}. */
     int layersRun;
 
@@ -144,6 +148,38 @@ public final class RequestContext {
     public int responseStatus() { return responseStatus; }
     public String errorCode() { return errorCode; }
     public long latencyNanos() { return endNanos == 0 ? System.nanoTime() - startNanos : endNanos - startNanos; }
+
+    /**
+     * Adds a header to the response the client gets, whatever the outcome (e.g. the limits layer's
+     * {@code RateLimit} headers, the transform layer's {@code X-GatewayStack-Redacted}).
+     */
+    public void addResponseHeader(String name, String value) {
+        if (responseHeaders == null) {
+            responseHeaders = new ArrayList<>(4);
+        }
+        responseHeaders.add(new HeaderField(name, value));
+    }
+
+    /** Headers layers asked to add to the response; empty when none. */
+    public List<HeaderField> responseHeaders() {
+        return responseHeaders == null ? List.of() : responseHeaders;
+    }
+
+    /**
+     * Adds a header to the request forwarded upstream (e.g. a policy "add header" effect). The route never lets
+     * such a header replace the gateway's identity headers.
+     */
+    public void addUpstreamHeader(String name, String value) {
+        if (upstreamHeaders == null) {
+            upstreamHeaders = new ArrayList<>(4);
+        }
+        upstreamHeaders.add(new HeaderField(name, value));
+    }
+
+    /** Headers layers asked to add to the upstream request; empty when none. */
+    public List<HeaderField> upstreamHeaders() {
+        return upstreamHeaders == null ? List.of() : upstreamHeaders;
+    }
 
     /** Extension state for layers that need more than the sections above; created on first use. */
     public Map<String, Object> attributes() {

@@ -2,6 +2,7 @@ package io.gatewaystack.server.http;
 
 import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.GatewayError;
+import io.gatewaystack.core.HeaderField;
 import io.gatewaystack.core.Pipeline;
 import io.gatewaystack.core.RequestContext;
 import io.gatewaystack.core.Verdict;
@@ -85,6 +86,10 @@ public final class GatewayRoute implements Handler<RoutingContext> {
     }
 
     private void afterLayers(HttpServerRequest request, RequestContext ctx, Verdict verdict) {
+        HttpServerResponse response = request.response();
+        for (HeaderField h : ctx.responseHeaders()) {
+            response.headers().add(h.name(), h.value());
+        }
         if (verdict.isRejected()) {
             errors.send(request, ctx, verdict.rejection());
             return;

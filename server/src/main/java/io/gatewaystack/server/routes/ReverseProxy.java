@@ -3,6 +3,7 @@ package io.gatewaystack.server.routes;
 import io.gatewaystack.core.BodySource;
 import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.GatewayError;
+import io.gatewaystack.core.HeaderField;
 import io.gatewaystack.core.RequestContext;
 import io.gatewaystack.core.RoutingDecision;
 import io.gatewaystack.proxy.ForwardedHeaders;
@@ -51,6 +52,7 @@ public final class ReverseProxy implements Terminal {
     private final PublicUrls publicUrls;
     private final long maxBodyBytes;
     private final RoutingDecision routing;
+    private final String injectHeaderLower;
 
     public ReverseProxy(String prefix, ProxyConfig config, HttpClient client, IdentityInjection injection,
                         ErrorResponder errors, PublicUrls publicUrls, long maxBodyBytes) {
@@ -64,6 +66,7 @@ public final class ReverseProxy implements Terminal {
         this.publicUrls = publicUrls;
         this.maxBodyBytes = maxBodyBytes;
         this.routing = new RoutingDecision("proxy", config.target().toString(), null);
+        this.injectHeaderLower = config.injectHeader().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -132,6 +135,12 @@ public final class ReverseProxy implements Terminal {
         for (Map.Entry<String, String> h : request.headers()) {
             if (forwardedHeaders.forwardRequestHeader(h.getKey().toLowerCase(Locale.ROOT), connectionTokens, trusted)) {
                 out.add(h.getKey(), h.getValue());
+            }
+        }
+        for (HeaderField h : ctx.upstreamHeaders()) {
+            // added by layers (e.g. a policy effect); never allowed to stand in for an identity header
+            if (!IdentityHeaders.isReserved(h.name().toLowerCase(Locale.ROOT), injectHeaderLower)) {
+                out.add(h.name(), h.value());
             }
         }
         for (IdentityHeaders.Header h : injection.headersFor(ctx.identity())) {
