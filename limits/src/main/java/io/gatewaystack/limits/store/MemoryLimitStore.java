@@ -59,21 +59,34 @@ public final class MemoryLimitStore implements LimitStore {
 
     /** The synchronous form of {@link #reserve}: this store never waits for I/O. */
     public LimitOutcome reserveNow(LimitRequest request) {
-        List<RateCheck> rates = request.rates();
-        RateCheck[] ordered = rates.toArray(new RateCheck[0]);
-        if (ordered.length > 1) {
-            Arrays.sort(ordered, (a, b) -> a.key().compareTo(b.key()));
+        RateCheck[] checks = request.rates().toArray(new RateCheck[0]);
+        return lockFrom(0, checks, lockOrder(checks), new SlidingLog[checks.length], request, clock.millis());
+    }
+
+    /** The order to lock the checks' logs in: by key, the same for every request, so locks never wait in a cycle. */
+    private static int[] lockOrder(RateCheck[] checks) {
+        int[] order = new int[checks.length];
+        for (int i = 0; i < order.length; i++) {
+            int j = i;
+            // Insertion sort: a request has a handful of rules at most.
+            while (j > 0 && checks[order[j - 1]].key().compareTo(checks[i].key()) > 0) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
         }
-        return lockFrom(0, ordered, new SlidingLog[ordered.length], request, clock.millis());
+        return order;
     }
 
     /** Locks the rate logs one by one in key order, then the concurrency counter, then decides. */
-    private LimitOutcome lockFrom(int i, RateCheck[] checks, SlidingLog[] held, LimitRequest request, long now) {
-        if (i == checks.length) {
+    private LimitOutcome lockFrom(int step, RateCheck[] checks, int[] order, SlidingLog[] held, LimitRequest request,
+                                  long now) {
+        if (step == checks.length) {
             return request.concurrency() == null
                     ? decide(checks, held, null, request, now)
                     : lockInFlight(checks, held, request, now);
         }
+        int i = order[step];
         RateCheck check = checks[i];
         while (true) {
             SlidingLog log = logs.computeIfAbsent(check.key(),
@@ -83,7 +96,7 @@ public final class MemoryLimitStore implements LimitStore {
                     continue; // the sweeper removed it between lookup and lock: take the fresh one
                 }
                 held[i] = log;
-                return lockFrom(i + 1, checks, held, request, now);
+                return lockFrom(step + 1, checks, order, held, request, now);
             }
         }
     }
