@@ -34,7 +34,7 @@ public record LimitOutcome(Verdict verdict, String deniedBy, long retryAfterMill
     }
 
     LimitOutcome asDegraded() {
-        Reservation r = reservation == null ? null
+        Reservation r = reservation == null || reservation.isEmpty() ? reservation
                 : new Reservation(reservation.concurrencyKey(), reservation.holder(), true);
         return new LimitOutcome(verdict, deniedBy, retryAfterMillis, rates, r, true);
     }

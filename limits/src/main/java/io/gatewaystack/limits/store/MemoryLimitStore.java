@@ -2,7 +2,6 @@ package io.gatewaystack.limits.store;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +142,7 @@ public final class MemoryLimitStore implements LimitStore {
             }
         }
         boolean admit = deniedBy == null;
-        List<RateState> states = new ArrayList<>(checks.length);
+        RateState[] states = new RateState[checks.length];
         for (int i = 0; i < checks.length; i++) {
             SlidingLog log = held[i];
             var rule = checks[i].rule();
@@ -152,19 +151,19 @@ public final class MemoryLimitStore implements LimitStore {
             }
             long remaining = Math.max(0, rule.max() - log.size());
             long reset = log.size() == 0 ? 0 : Math.max(0, log.oldest() + rule.windowMillis() - now);
-            states.add(new RateState(rule, remaining, reset));
+            states[i] = new RateState(rule, remaining, reset);
         }
         if (!admit) {
-            return new LimitOutcome(verdict, deniedBy, Math.max(retryAfter, 1), states, null, false);
+            return new LimitOutcome(verdict, deniedBy, Math.max(retryAfter, 1), List.of(states), null, false);
         }
         Reservation reservation;
         if (counter != null) {
             counter.count++;
             reservation = new Reservation(concurrency.key(), request.holder(), false);
         } else {
-            reservation = new Reservation(null, request.holder(), false);
+            reservation = Reservation.NONE;
         }
-        return new LimitOutcome(verdict, null, 0, states, reservation, false);
+        return new LimitOutcome(verdict, null, 0, List.of(states), reservation, false);
     }
 
     @Override
