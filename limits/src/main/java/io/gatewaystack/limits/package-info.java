@@ -1,4 +1,16 @@
 /**
- * The limits layer (the seed's "limitabl"): rate, token and money limits with pre-flight reservation and accounting. Filled by the limits issue; nothing here runs yet.
+ * The limits layer (the seed's "limitabl"): request rate limits and per-user concurrency limits, in memory or
+ * shared through Redis.
+ *
+ * <ul>
+ *   <li>{@link io.gatewaystack.limits.LimitsLayer}: the {@link io.gatewaystack.core.Layer}.</li>
+ *   <li>{@link io.gatewaystack.limits.LimitsConfig} and {@link io.gatewaystack.limits.RateLimitRule}: what to
+ *       enforce.</li>
+ *   <li>{@link io.gatewaystack.limits.LimitStores}: opens the configured store;
+ *       {@link io.gatewaystack.limits.store} holds the stores.</li>
+ *   <li>{@link io.gatewaystack.limits.RateLimitHeaders}: renders the success headers.</li>
+ * </ul>
+ * Token limits, money budgets (reserve then settle) and the agent guard are not built yet; the store interface is
+ * shaped for them (docs/layers/limits.md).
  */
 package io.gatewaystack.limits;
