@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
  * every key part it names) and the concurrency cap, and asks the store to check and charge it all at once. Admitted
  * requests proceed with a {@link LimitsStatus} in {@link #STATUS_ATTRIBUTE}; denied ones are rejected with 429
  * {@code rate_limited} (details {@code retry_after} in whole seconds, at least 1, and {@code limit}, the rule name);
+ * either way the rate-limit headers ({@link RateLimitHeaders}) are added to the response through the context;
  * when the store is unavailable under fail-closed, 503 {@code unavailable}. Under fail-open the request is counted
  * locally and {@link #DEGRADED_ATTRIBUTE} is set. With the in-memory store the answer is synchronous; with Redis it is
  * a {@link Verdict#await} on the Redis reply, never a blocked thread.
@@ -51,10 +52,18 @@ public final class LimitsLayer implements Layer {
     private final LimitsConfig config;
     private final LimitStore store;
     private final LimitKeys keys = new LimitKeys();
+    private final RateLimitHeaders headers;
 
+    /** With the IETF {@code RateLimit} headers and the common {@code X-RateLimit-*} ones on every response. */
     public LimitsLayer(LimitsConfig config, LimitStore store) {
+        this(config, store, new RateLimitHeaders(true));
+    }
+
+    /** @param headers renders the rate-limit headers added to the response (on admissions and on 429s) */
+    public LimitsLayer(LimitsConfig config, LimitStore store, RateLimitHeaders headers) {
         this.config = Objects.requireNonNull(config, "config");
         this.store = Objects.requireNonNull(store, "store");
+        this.headers = Objects.requireNonNull(headers, "headers");
     }
 
     @Override
@@ -100,7 +109,9 @@ public final class LimitsLayer implements Layer {
             context.attributes().put(DEGRADED_ATTRIBUTE, Boolean.TRUE);
         }
         if (!outcome.rates().isEmpty()) {
-            context.attributes().put(STATUS_ATTRIBUTE, new LimitsStatus(outcome.rates()));
+            LimitsStatus status = new LimitsStatus(outcome.rates());
+            context.attributes().put(STATUS_ATTRIBUTE, status);
+            headers.render(status).forEach(context::addResponseHeader);
         }
         switch (outcome.verdict()) {
             case ADMITTED -> {

@@ -7,6 +7,9 @@ import io.gatewaystack.audit.AccessLogWriter;
 import io.gatewaystack.identity.IdentityLayer;
 import io.gatewaystack.identity.IssuerConfig;
 import io.gatewaystack.identity.TokenVerifier;
+import io.gatewaystack.limits.LimitStores;
+import io.gatewaystack.limits.LimitsLayer;
+import io.gatewaystack.limits.store.LimitStore;
 import io.gatewaystack.proxy.IdentityAssertionSigner;
 import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.server.config.AssertionSettings;
@@ -58,17 +61,20 @@ public final class GatewayServer {
     private final ThreadPoolExecutor blocking;
     private final AccessLogWriter accessLogWriter;
     private final HttpClient idpClient;
+    private final LimitStore limitStore;
     private final List<HttpServer> servers;
     private final int port;
 
     private GatewayServer(Vertx vertx, GatewayConfig config, TokenVerifier verifier, ThreadPoolExecutor blocking,
-                          AccessLogWriter accessLogWriter, HttpClient idpClient, List<HttpServer> servers, int port) {
+                          AccessLogWriter accessLogWriter, HttpClient idpClient, LimitStore limitStore,
+                          List<HttpServer> servers, int port) {
         this.vertx = vertx;
         this.config = config;
         this.verifier = verifier;
         this.blocking = blocking;
         this.accessLogWriter = accessLogWriter;
         this.idpClient = idpClient;
+        this.limitStore = limitStore;
         this.servers = servers;
         this.port = port;
     }
@@ -86,6 +92,7 @@ public final class GatewayServer {
         blocking.execute(verifier::warmUp);
         AccessLogWriter writer = new AccessLogWriter(accessLog, 65_536);
         HttpClient idpClient = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)).build();
+        LimitStore limitStore = config.limits().isEmpty() ? null : new LimitStores().open(config.limits());
 
         PublicUrls publicUrls = new PublicUrls(config.server().publicUrl(), config.server().trustedProxies());
         ErrorResponder errors = new ErrorResponder(publicUrls);
@@ -100,6 +107,7 @@ public final class GatewayServer {
                 verifier,
                 blocking,
                 new IdentityLayer(verifier, blocking),
+                limitStore == null ? null : new LimitsLayer(config.limits(), limitStore),
                 new AccessLogLayer(writer),
                 injection,
                 publicUrls,
@@ -120,11 +128,14 @@ public final class GatewayServer {
             writer.close();
             blocking.shutdownNow();
             verifier.close();
+            if (limitStore != null) {
+                limitStore.close();
+            }
             throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + rootMessage(e), e);
         }
         log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
                 config.mode().label(), config.server().eventLoops());
-        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, servers, port);
+        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, servers, port);
     }
 
     public int port() {
@@ -153,6 +164,9 @@ public final class GatewayServer {
         idpClient.close();
         blocking.shutdownNow();
         verifier.close();
+        if (limitStore != null) {
+            limitStore.close();
+        }
         accessLogWriter.close();
     }
 

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Chains run in this order: audit (first, so its completion runs last and sees every outcome), request shape
  * (method, declared body size), identity (the verified token), per-route authorization (scopes), then — on routes
- * whose layers need it — reading the body. The transform, policy and limits layers slot in after that as their
- * issues land.
+ * whose layers need it — reading the body, then limits (when configured). The transform and policy layers slot in
+ * before limits as their issues land.
  */
 final class Routes {
 
@@ -143,6 +143,9 @@ final class Routes {
         }
         if (body != Body.STREAMED) {
             layers.add(new ReadBody(maxBody, body == Body.JSON));
+        }
+        if (c.limits() != null) {
+            layers.add(c.limits());
         }
         return pipeline(layers);
     }

@@ -1,6 +1,11 @@
 package io.gatewaystack.server.config;
 
 import io.gatewaystack.identity.ClaimMapping;
+import io.gatewaystack.limits.FailureMode;
+import io.gatewaystack.limits.KeyPart;
+import io.gatewaystack.limits.LimitsConfig;
+import io.gatewaystack.limits.RateLimitRule;
+import io.gatewaystack.limits.StoreKind;
 import io.gatewaystack.identity.IdentityConfig;
 import io.gatewaystack.identity.IssuerConfig;
 import io.gatewaystack.proxy.ProxyConfig;
@@ -107,6 +112,7 @@ public final class ConfigLoader {
         if (demo != null && !demo.isBlank()) {
             root.put("mode", Boolean.parseBoolean(demo.trim()) || demo.trim().equals("1") ? "demo" : "production");
         }
+        applyRateLimitEnvironment(root, env);
         String toolScopes = env.get("TOOL_SCOPES_JSON");
         if (toolScopes != null && !toolScopes.isBlank()) {
             JsonNode parsed;
@@ -119,6 +125,41 @@ public final class ConfigLoader {
                 throw new ConfigException("TOOL_SCOPES_JSON", "must be a JSON object {\"tool\":[\"scope\",...]}");
             }
             objectAt(root, "tools").set("scopes", parsed);
+        }
+    }
+
+    /**
+     * The seed's {@code RATE_LIMIT_WINDOW_MS}/{@code RATE_LIMIT_MAX} (defaults 60000 and 10 when only one is set)
+     * become the per-user rule {@code per-user}, replacing a rule of that name from the file. {@code REDIS_URL}
+     * selects the Redis store unless the file chose one.
+     */
+    private static void applyRateLimitEnvironment(ObjectNode root, Map<String, String> env) {
+        String window = env.get("RATE_LIMIT_WINDOW_MS");
+        String max = env.get("RATE_LIMIT_MAX");
+        boolean windowSet = window != null && !window.isBlank();
+        boolean maxSet = max != null && !max.isBlank();
+        if (windowSet || maxSet) {
+            ObjectNode limits = objectAt(root, "limits");
+            JsonNode existing = limits.get("rules");
+            ArrayNode rules = existing instanceof ArrayNode a ? a : limits.putArray("rules");
+            for (int i = rules.size() - 1; i >= 0; i--) {
+                if ("per-user".equals(rules.get(i).path("name").asString(""))) {
+                    rules.remove(i);
+                }
+            }
+            ObjectNode rule = rules.insertObject(0);
+            rule.put("name", "per-user");
+            rule.putArray("key").add("user");
+            rule.put("max", maxSet ? max.trim() : "10");
+            rule.put("window_ms", windowSet ? window.trim() : "60000");
+        }
+        String redisUrl = env.get("REDIS_URL");
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            ObjectNode limits = objectAt(root, "limits");
+            limits.put("redis_url", redisUrl.trim());
+            if (!limits.has("store")) {
+                limits.put("store", "redis");
+            }
         }
     }
 
@@ -157,7 +198,7 @@ public final class ConfigLoader {
     // ---- building -------------------------------------------------------------------------
 
     private static GatewayConfig build(ConfigNode root) {
-        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools"));
+        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -178,7 +219,61 @@ public final class ConfigLoader {
                 throw new ConfigException("tools.scopes." + tool, "tool names may use letters, digits, '_', '.' and '-' (at most 64)");
             }
         }
-        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes);
+        LimitsConfig limits = limits(root.child("limits"));
+        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits);
+    }
+
+    private static LimitsConfig limits(ConfigNode n) {
+        n.allowOnly(Set.of("store", "redis_url", "redis_key_prefix", "redis_timeout_ms", "failure_mode",
+                "concurrency_per_user", "concurrency_lease_seconds", "rules"));
+        List<RateLimitRule> rules = new ArrayList<>();
+        for (ConfigNode r : n.list("rules")) {
+            r.allowOnly(Set.of("name", "key", "max", "window_ms"));
+            String name = r.string("name", null);
+            if (name == null) {
+                throw new ConfigException(r.keyOf("name"), "is required");
+            }
+            List<KeyPart> parts = new ArrayList<>();
+            for (String part : r.stringList("key", List.of("user"))) {
+                try {
+                    parts.add(KeyPart.valueOf(part.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(r.keyOf("key"), "unknown key part '" + part
+                            + "' (user, org, tenant, client, route, resource)");
+                }
+            }
+            try {
+                rules.add(new RateLimitRule(name, parts, r.integer("max", 0, 1, Integer.MAX_VALUE),
+                        r.millis("window_ms", Duration.ofMinutes(1), 1, 366L * 24 * 3600 * 1000)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(r.path(), e.getMessage());
+            }
+        }
+        String store = n.string("store", "memory").toLowerCase(java.util.Locale.ROOT);
+        StoreKind kind = switch (store) {
+            case "memory" -> StoreKind.MEMORY;
+            case "redis" -> StoreKind.REDIS;
+            default -> throw new ConfigException(n.keyOf("store"), "must be 'memory' or 'redis', got '" + store + "'");
+        };
+        String failure = n.string("failure_mode", "fail_open").toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        FailureMode mode = switch (failure) {
+            case "fail_open" -> FailureMode.FAIL_OPEN;
+            case "fail_closed" -> FailureMode.FAIL_CLOSED;
+            default -> throw new ConfigException(n.keyOf("failure_mode"), "must be 'fail_open' or 'fail_closed'");
+        };
+        try {
+            return new LimitsConfig(rules,
+                    n.integer("concurrency_per_user", 0, 0, 1_000_000),
+                    n.seconds("concurrency_lease_seconds", Duration.ofMinutes(10), 1, 86_400),
+                    kind,
+                    n.string("redis_url", null),
+                    n.string("redis_key_prefix", "gs:limits:"),
+                    mode,
+                    n.millis("redis_timeout_ms", Duration.ofMillis(200), 10, 60_000),
+                    Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.path().isEmpty() ? "limits" : n.path(), e.getMessage());
+        }
     }
 
     private static ServerSettings server(ConfigNode n) {

@@ -1,6 +1,7 @@
 package io.gatewaystack.server.config;
 
 import io.gatewaystack.identity.IdentityConfig;
+import io.gatewaystack.limits.LimitsConfig;
 import io.gatewaystack.proxy.ProxyConfig;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param proxy            the {@code /proxy/**} route, or null when {@code PROXY_TARGET} is not set
  * @param assertion        the signed {@code X-Gateway-Identity} assertion
  * @param toolScopes       {@code TOOL_SCOPES_JSON}: tool name to required scopes
+ * @param limits           rate and concurrency limits ({@code RATE_LIMIT_*}, {@code REDIS_URL}); empty when none
  */
 public record GatewayConfig(
         Mode mode,
@@ -24,7 +26,8 @@ public record GatewayConfig(
         List<String> scopesSupported,
         ProxyConfig proxy,
         AssertionSettings assertion,
-        Map<String, List<String>> toolScopes) {
+        Map<String, List<String>> toolScopes,
+        LimitsConfig limits) {
 
     public enum Mode {
         DEMO, PRODUCTION;
