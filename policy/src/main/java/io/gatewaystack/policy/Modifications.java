@@ -43,8 +43,12 @@ public record Modifications(String model, String provider, Integer maxTokens, Li
         h.putAll(headers);
         List<String> pii = new ArrayList<>(redactPii);
         pii.addAll(later.redactPii);
-        Integer cap = maxTokens == null ? later.maxTokens
-                : later.maxTokens == null ? maxTokens : Math.min(maxTokens, later.maxTokens);
+        Integer cap;
+        if (maxTokens == null || later.maxTokens == null) {
+            cap = maxTokens == null ? later.maxTokens : maxTokens;
+        } else {
+            cap = Math.min(maxTokens, later.maxTokens);
+        }
         return new Modifications(model != null ? model : later.model, provider != null ? provider : later.provider,
                 cap, pii, h);
     }
