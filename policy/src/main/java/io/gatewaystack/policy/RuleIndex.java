@@ -102,9 +102,9 @@ final class RuleIndex {
                 default -> id++;
             }
             Effect effect = next.effect();
-            if (effect != Effect.MODIFY && decider != null
-                    && (decider.effect() == Effect.DENY || next.priority() > decider.priority())) {
-                continue; // this level is decided (a deny is final; an allow only yields to a deny of its own level)
+            if (decider != null && effect != Effect.MODIFY
+                    && (next.priority() > decider.priority() || effect == Effect.ALLOW)) {
+                continue; // decided: an allow only yields to a deny of its own level, and the first allow keeps the credit
             }
             if (!next.appliesTo(input)) {
                 continue;
@@ -114,6 +114,9 @@ final class RuleIndex {
                     modifiers = new ArrayList<>(2);
                 }
                 modifiers.add(next);
+            } else if (effect == Effect.DENY) {
+                decider = next;
+                break; // a deny is final, and a denied request is never modified
             } else {
                 decider = next;
             }

@@ -23,6 +23,13 @@ class EvaluationOrderTest {
     }
 
     @Test
+    void theFirstMatchingAllowOfALevelIsTheDecidingRule() {
+        PolicySet set = yaml("rules:\n  - {id: first, effect: allow}\n  - {id: second, effect: allow, when: {model: m}}\n"
+                + "  - {id: third, effect: allow}\n");
+        assertThat(set.decide(PolicyInput.builder().model("m").build()).ruleId()).isEqualTo("first");
+    }
+
+    @Test
     void aLowerNumberIsAHigherPriority() {
         PolicySet set = yaml("""
                 rules:
