@@ -86,6 +86,7 @@ public final class PolicyLayer implements Layer {
         attributes.put(PolicyAttributes.MODIFICATIONS, m);
         if (!m.headers().isEmpty()) {
             attributes.put(PolicyAttributes.ADD_HEADERS, m.headers());
+            m.headers().forEach(ctx::addUpstreamHeader); // the route adds them upstream (never over identity headers)
         }
         if (!m.redactPii().isEmpty()) {
             attributes.put(PolicyAttributes.REDACT_PII, m.redactPii());

@@ -62,12 +62,13 @@ public final class GatewayServer {
     private final AccessLogWriter accessLogWriter;
     private final HttpClient idpClient;
     private final LimitStore limitStore;
+    private final PolicyRuntime policy;
     private final List<HttpServer> servers;
     private final int port;
 
     private GatewayServer(Vertx vertx, GatewayConfig config, TokenVerifier verifier, ThreadPoolExecutor blocking,
                           AccessLogWriter accessLogWriter, HttpClient idpClient, LimitStore limitStore,
-                          List<HttpServer> servers, int port) {
+                          PolicyRuntime policy, List<HttpServer> servers, int port) {
         this.vertx = vertx;
         this.config = config;
         this.verifier = verifier;
@@ -75,6 +76,7 @@ public final class GatewayServer {
         this.accessLogWriter = accessLogWriter;
         this.idpClient = idpClient;
         this.limitStore = limitStore;
+        this.policy = policy;
         this.servers = servers;
         this.port = port;
     }
@@ -86,6 +88,7 @@ public final class GatewayServer {
      * @param accessLog where the one-line-per-request access log goes (stdout in production)
      */
     public static GatewayServer start(Vertx vertx, GatewayConfig config, OutputStream accessLog) {
+        PolicyRuntime policy = PolicyRuntime.start(config.policy()); // a bad policy file stops the start, first
         TokenVerifier verifier = new TokenVerifier(config.identity());
         ThreadPoolExecutor blocking = blockingExecutor();
         // Fetch the signing keys before taking traffic; a down IdP does not stop the start (health says 503).
@@ -107,6 +110,7 @@ public final class GatewayServer {
                 verifier,
                 blocking,
                 new IdentityLayer(verifier, blocking),
+                policy == null ? null : policy.layer(),
                 limitStore == null ? null : new LimitsLayer(config.limits(), limitStore),
                 new AccessLogLayer(writer),
                 injection,
@@ -131,11 +135,14 @@ public final class GatewayServer {
             if (limitStore != null) {
                 limitStore.close();
             }
+            if (policy != null) {
+                policy.close();
+            }
             throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + rootMessage(e), e);
         }
         log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
                 config.mode().label(), config.server().eventLoops());
-        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, servers, port);
+        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, policy, servers, port);
     }
 
     public int port() {
@@ -166,6 +173,9 @@ public final class GatewayServer {
         verifier.close();
         if (limitStore != null) {
             limitStore.close();
+        }
+        if (policy != null) {
+            policy.close();
         }
         accessLogWriter.close();
     }

@@ -49,7 +49,8 @@ public final class ConfigLoader {
             Map.entry("OAUTH_SCOPES", "identity.scopes_supported"),
             Map.entry("PROXY_TARGET", "proxy.target"),
             Map.entry("PROXY_INJECT_HEADER", "proxy.inject_header"),
-            Map.entry("PROXY_INJECT_QUERY", "proxy.inject_query"));
+            Map.entry("PROXY_INJECT_QUERY", "proxy.inject_query"),
+            Map.entry("GATEWAY_POLICY_PATH", "policy.path"));
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -198,7 +199,7 @@ public final class ConfigLoader {
     // ---- building -------------------------------------------------------------------------
 
     private static GatewayConfig build(ConfigNode root) {
-        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits"));
+        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -220,7 +221,16 @@ public final class ConfigLoader {
             }
         }
         LimitsConfig limits = limits(root.child("limits"));
-        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits);
+        ConfigNode p = root.child("policy").allowOnly(Set.of("path", "shadow_path", "reload_interval_ms"));
+        String policyPath = p.string("path", null);
+        String shadowPath = p.string("shadow_path", null);
+        if (shadowPath != null && policyPath == null) {
+            throw new ConfigException(p.keyOf("shadow_path"), "needs policy.path: shadow mode compares against a live policy");
+        }
+        PolicySettings policy = new PolicySettings(policyPath == null ? null : Path.of(policyPath),
+                shadowPath == null ? null : Path.of(shadowPath),
+                p.millis("reload_interval_ms", Duration.ofSeconds(2), 100, 3_600_000));
+        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy);
     }
 
     private static LimitsConfig limits(ConfigNode n) {

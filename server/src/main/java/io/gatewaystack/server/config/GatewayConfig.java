@@ -18,6 +18,7 @@ import java.util.Map;
  * @param assertion        the signed {@code X-Gateway-Identity} assertion
  * @param toolScopes       {@code TOOL_SCOPES_JSON}: tool name to required scopes
  * @param limits           rate and concurrency limits ({@code RATE_LIMIT_*}, {@code REDIS_URL}); empty when none
+ * @param policy           policy files and reloading ({@code GATEWAY_POLICY_PATH})
  */
 public record GatewayConfig(
         Mode mode,
@@ -27,7 +28,8 @@ public record GatewayConfig(
         ProxyConfig proxy,
         AssertionSettings assertion,
         Map<String, List<String>> toolScopes,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        PolicySettings policy) {
 
     public enum Mode {
         DEMO, PRODUCTION;
