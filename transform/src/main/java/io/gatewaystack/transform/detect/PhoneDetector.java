@@ -1,0 +1,69 @@
+package io.gatewaystack.transform.detect;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.List;
+
+/**
+ * Phone numbers, validated by libphonenumber: international ({@code +44 20 7946 0958}, E.164) for any country, and
+ * national formats ({@code (415) 555-2671}, {@code 030 12345678}) for the configured default region. The scanner
+ * only cuts a candidate (7-15 digits with common separators); libphonenumber decides whether it is a number that
+ * can be assigned in that country. Bare digit runs shorter than 10 digits without a separator are skipped (order
+ * numbers).
+ */
+public final class PhoneDetector implements Detector {
+
+    public static final String TYPE = "phone";
+    private static final int MAX_CANDIDATE = 24;
+
+    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
+
+    /** @param defaultRegion ISO 3166 alpha-2 region for numbers written without a country code, e.g. "US", "DE" */
+    public PhoneDetector(String defaultRegion) {
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(defaultRegion)) {
+            throw new IllegalArgumentException("unknown phone region: " + defaultRegion);
+        }
+        this.defaultRegion = defaultRegion;
+    }
+
+    @Override public List<String> types() { return List.of(TYPE); }
+    @Override public Trigger trigger() { return Trigger.NUMBER_START; }
+
+    @Override
+    public void detectAt(String text, int pos, ScanState state, List<Finding> out) {
+        int n = text.length();
+        char first = text.charAt(pos);
+        if (Chars.isDigit(first) && pos > 0 && (text.charAt(pos - 1) == '+' || text.charAt(pos - 1) == '(')) return;
+        int digits = 0;
+        int separators = 0;
+        int i = pos + (first == '+' || first == '(' ? 1 : 0);
+        int lastDigitEnd = -1;
+        int limit = Math.min(n, pos + MAX_CANDIDATE);
+        while (i < limit) {
+            char c = text.charAt(i);
+            if (Chars.isDigit(c)) {
+                digits++;
+                lastDigitEnd = i + 1;
+            } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/') {
+                separators++;
+                if (i + 1 < n && !Chars.isDigit(text.charAt(i + 1)) && text.charAt(i + 1) != '(' && text.charAt(i + 1) != ' ') break;
+            } else {
+                break;
+            }
+            i++;
+        }
+        if (lastDigitEnd < 0 || digits < 7 || digits > 15) return;
+        if (lastDigitEnd < n && Chars.isWord(text.charAt(lastDigitEnd))) return;
+        if (first != '+' && separators == 0 && digits < 10) return;
+        String candidate = text.substring(pos, lastDigitEnd);
+        try {
+            var number = util.parse(candidate, defaultRegion);
+            if (util.isValidNumber(number)) {
+                out.add(new Finding(TYPE, pos, lastDigitEnd, first == '+' ? 0.8 : 0.7));
+            }
+        } catch (NumberParseException e) {
+            // not a phone number
+        }
+    }
+}
