@@ -15,6 +15,7 @@ public final class PhoneDetector implements Detector {
 
     public static final String TYPE = "phone";
     private static final int MAX_CANDIDATE = 24;
+    private static final int MAX_GROUPS = 6;
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
@@ -35,8 +36,12 @@ public final class PhoneDetector implements Detector {
         int n = text.length();
         char first = text.charAt(pos);
         if (Chars.isDigit(first) && pos > 0 && (text.charAt(pos - 1) == '+' || text.charAt(pos - 1) == '(')) return;
+        // The groups of a candidate already judged are not candidates of their own: without this, "1.1.1.1..."
+        // would ask libphonenumber (microseconds per call) at every digit.
+        if (state.insidePhoneCandidate(pos)) return;
         int digits = 0;
         int separators = 0;
+        int groups = 1;
         int i = pos + (first == '+' || first == '(' ? 1 : 0);
         int lastDigitEnd = -1;
         int limit = Math.min(n, pos + MAX_CANDIDATE);
@@ -47,13 +52,17 @@ public final class PhoneDetector implements Detector {
                 lastDigitEnd = i + 1;
             } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/') {
                 separators++;
+                if (i > pos && Chars.isDigit(text.charAt(i - 1))) groups++;
                 if (i + 1 < n && !Chars.isDigit(text.charAt(i + 1)) && text.charAt(i + 1) != '(' && text.charAt(i + 1) != ' ') break;
             } else {
                 break;
             }
             i++;
         }
-        if (lastDigitEnd < 0 || digits < 7 || digits > 15) return;
+        if (lastDigitEnd < 0) return;
+        state.phoneCandidate(lastDigitEnd);
+        // Written phone numbers have at most six digit groups ("+49 30 123 456 78" has five).
+        if (digits < 7 || digits > 15 || groups > MAX_GROUPS) return;
         if (lastDigitEnd < n && Chars.isWord(text.charAt(lastDigitEnd))) return;
         if (first != '+' && separators == 0 && digits < 10) return;
         String candidate = text.substring(pos, lastDigitEnd);

@@ -8,6 +8,16 @@ public final class ScanState {
 
     private int pemEndSearchedFrom = -1;
     private int pemEndAt = -1;
+    private int phoneCandidateEnd = -1;
+
+    /** Whether {@code pos} lies inside the last phone candidate (its groups are not new candidates). */
+    boolean insidePhoneCandidate(int pos) {
+        return pos < phoneCandidateEnd;
+    }
+
+    void phoneCandidate(int end) {
+        phoneCandidateEnd = end;
+    }
 
     /** The index of the next {@code marker} at or after {@code from}, caching the answer for later candidates. */
     int nextPemEnd(String text, String marker, int from) {
