@@ -11,11 +11,13 @@ import java.util.Set;
  */
 public final class ContentScanner {
 
-    private final Detector[] onWordStart;
-    private final Detector[] onNumberStart;
+    /** word-start and number-start detectors by the trigger char (ASCII), only those that can start there */
+    private final Detector[][] onWordStart = new Detector[128][];
+    private final Detector[][] onNumberStart = new Detector[128][];
     private final Detector[] onAt;
     private final Detector[] onDash;
     private final Detector[] onDoubleColon;
+    private final Detector[] onAssignment;
     private final List<CustomDetector> custom;
     private final Set<String> onlyTypes;
 
@@ -30,11 +32,20 @@ public final class ContentScanner {
      */
     public ContentScanner(List<Detector> builtins, List<CustomDetector> custom, Set<String> onlyTypes) {
         this.onlyTypes = Set.copyOf(onlyTypes);
-        this.onWordStart = select(builtins, Trigger.WORD_START);
-        this.onNumberStart = select(builtins, Trigger.NUMBER_START);
+        Detector[] words = select(builtins, Trigger.WORD_START);
+        Detector[] numbers = select(builtins, Trigger.NUMBER_START);
+        for (char c = 0; c < 128; c++) {
+            final char first = c;
+            onWordStart[c] = java.util.Arrays.stream(words).filter(d -> d.canStartWith(first)).toArray(Detector[]::new);
+            boolean numberStart = Chars.isDigit(c) || c == '+' || c == '(';
+            onNumberStart[c] = numberStart
+                    ? java.util.Arrays.stream(numbers).filter(d -> d.canStartWith(first)).toArray(Detector[]::new)
+                    : new Detector[0];
+        }
         this.onAt = select(builtins, Trigger.AT_SIGN);
         this.onDash = select(builtins, Trigger.DASH);
         this.onDoubleColon = select(builtins, Trigger.DOUBLE_COLON);
+        this.onAssignment = select(builtins, Trigger.ASSIGNMENT);
         this.custom = List.copyOf(custom);
     }
 
@@ -54,23 +65,22 @@ public final class ContentScanner {
             boolean word = Chars.isWord(c);
             if (word) {
                 if (!prevWord && c < 128) {
-                    if (Chars.isDigit(c)) {
-                        run(onNumberStart, text, i, state, out);
-                        run(onWordStart, text, i, state, out);
-                    } else {
-                        run(onWordStart, text, i, state, out);
-                    }
+                    run(onNumberStart[c], text, i, state, out);
+                    run(onWordStart[c], text, i, state, out);
                 }
             } else if (c == '@') {
                 run(onAt, text, i, state, out);
+            } else if (c == '=' || c == ':') {
+                run(onAssignment, text, i, state, out);
+                if (c == ':' && !prevWord && i + 1 < n && text.charAt(i + 1) == ':' && (i == 0 || text.charAt(i - 1) != ':')) {
+                    run(onDoubleColon, text, i, state, out);
+                }
             } else if (!prevWord && i + 1 < n) {
                 char next = text.charAt(i + 1);
                 if ((c == '+' || c == '(') && Chars.isDigit(next)) {
-                    run(onNumberStart, text, i, state, out);
+                    run(onNumberStart[c], text, i, state, out);
                 } else if (c == '-' && next == '-') {
                     run(onDash, text, i, state, out);
-                } else if (c == ':' && next == ':' && (i == 0 || text.charAt(i - 1) != ':')) {
-                    run(onDoubleColon, text, i, state, out);
                 }
             }
             prevWord = word;

@@ -15,6 +15,15 @@ public interface Detector {
     Trigger trigger();
 
     /**
+     * Whether a match can begin with this (ASCII) char at a trigger position. The scanner asks once per char at
+     * construction and then calls the detector only where it can match, so a lower-case word never reaches the
+     * IBAN or MRZ detector.
+     */
+    default boolean canStartWith(char c) {
+        return true;
+    }
+
+    /**
      * Looks for a match around {@code pos} and adds what it finds to {@code out}. Must not throw on any input and
      * must look at most a bounded number of chars (or use {@link ScanState} to share a longer search).
      */

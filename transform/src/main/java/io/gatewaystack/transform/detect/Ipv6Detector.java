@@ -20,6 +20,7 @@ public final class Ipv6Detector implements Detector {
 
     @Override public List<String> types() { return List.of(TYPE); }
     @Override public Trigger trigger() { return trigger; }
+    @Override public boolean canStartWith(char c) { return Chars.isHex(c) || c == ':'; }
 
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {

@@ -14,6 +14,7 @@ public final class JwtDetector implements Detector {
 
     @Override public List<String> types() { return List.of(TYPE); }
     @Override public Trigger trigger() { return Trigger.WORD_START; }
+    @Override public boolean canStartWith(char c) { return c == 'e'; }
 
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {

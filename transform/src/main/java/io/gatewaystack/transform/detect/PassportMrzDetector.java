@@ -15,6 +15,7 @@ public final class PassportMrzDetector implements Detector {
 
     @Override public List<String> types() { return List.of(TYPE); }
     @Override public Trigger trigger() { return Trigger.WORD_START; }
+    @Override public boolean canStartWith(char c) { return Chars.isUpper(c) || Chars.isDigit(c); }
 
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {

@@ -29,6 +29,13 @@ public final class PhoneDetector implements Detector {
     }
 
     @Override public List<String> types() { return List.of(TYPE); }
+
+    /** {@code 2024-01-15} / {@code 2024/01/15}: a date, not a phone number (saves a libphonenumber parse). */
+    private static boolean looksLikeIsoDate(String text, int start, int end) {
+        if (end - start != 10) return false;
+        char sep = text.charAt(start + 4);
+        return (sep == '-' || sep == '/') && text.charAt(start + 7) == sep;
+    }
     @Override public Trigger trigger() { return Trigger.NUMBER_START; }
 
     @Override
@@ -39,6 +46,11 @@ public final class PhoneDetector implements Detector {
         // The groups of a candidate already judged are not candidates of their own: without this, "1.1.1.1..."
         // would ask libphonenumber (microseconds per call) at every digit.
         if (state.insidePhoneCandidate(pos)) return;
+        // An SSN, card or IP address found at this very start (checked by stricter rules, higher confidence) would
+        // win the overlap anyway: skip the comparatively costly libphonenumber parse.
+        for (int k = out.size() - 1; k >= 0 && out.get(k).start() >= pos; k--) {
+            if (out.get(k).start() == pos && out.get(k).confidence() > 0.8) return;
+        }
         int digits = 0;
         int separators = 0;
         int groups = 1;
@@ -65,10 +77,14 @@ public final class PhoneDetector implements Detector {
         if (digits < 7 || digits > 15 || groups > MAX_GROUPS) return;
         if (lastDigitEnd < n && Chars.isWord(text.charAt(lastDigitEnd))) return;
         if (first != '+' && separators == 0 && digits < 10) return;
+        if (looksLikeIsoDate(text, pos, lastDigitEnd)) return;
         String candidate = text.substring(pos, lastDigitEnd);
         try {
             var number = util.parse(candidate, defaultRegion);
-            if (util.isValidNumber(number)) {
+            // A national-format number belongs to the default region: checking only that region avoids
+            // isValidNumber's walk over every region sharing the country code (about 25 for +1).
+            boolean valid = first == '+' ? util.isValidNumber(number) : util.isValidNumberForRegion(number, defaultRegion);
+            if (valid) {
                 out.add(new Finding(TYPE, pos, lastDigitEnd, first == '+' ? 0.8 : 0.7));
             }
         } catch (NumberParseException e) {

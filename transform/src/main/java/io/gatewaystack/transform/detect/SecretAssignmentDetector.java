@@ -29,22 +29,21 @@ public final class SecretAssignmentDetector implements Detector {
     private static final int MAX_VALUE = 512;
 
     @Override public List<String> types() { return List.of(GENERIC, AWS_SECRET, AZURE_KEY); }
-    @Override public Trigger trigger() { return Trigger.WORD_START; }
+    @Override public Trigger trigger() { return Trigger.ASSIGNMENT; }
 
     @Override
-    public void detectAt(String text, int pos, ScanState state, List<Finding> out) {
+    public void detectAt(String text, int opAt, ScanState state, List<Finding> out) {
         int n = text.length();
-        int nameEnd = pos;
-        int limit = Math.min(n, pos + MAX_NAME);
-        while (nameEnd < limit && isNameChar(text.charAt(nameEnd))) nameEnd++;
-        while (nameEnd > pos && (text.charAt(nameEnd - 1) == '.' || text.charAt(nameEnd - 1) == '-')) nameEnd--;
-        int i = nameEnd;
-        if (i < n && (text.charAt(i) == '"' || text.charAt(i) == '\'')) i++;
-        while (i < n && i - nameEnd < 4 && text.charAt(i) == ' ') i++;
-        if (i >= n) return;
-        char op = text.charAt(i);
-        if (op != '=' && op != ':') return;
-        // the cheap test passed: it is an assignment; now is the name a secret's name?
+        // Triggered at the '=' or ':'; prose has few of them, so this is cheaper than trying every word.
+        int nameEnd = opAt;
+        while (nameEnd > 0 && opAt - nameEnd < 4 && text.charAt(nameEnd - 1) == ' ') nameEnd--;
+        if (nameEnd > 0 && (text.charAt(nameEnd - 1) == '"' || text.charAt(nameEnd - 1) == '\'')) nameEnd--;
+        int pos = nameEnd;
+        while (pos > 0 && nameEnd - pos < MAX_NAME && isNameChar(text.charAt(pos - 1))) pos--;
+        while (pos < nameEnd && (text.charAt(pos) == '.' || text.charAt(pos) == '-')) pos++;
+        if (pos == nameEnd || (pos > 0 && isNameChar(text.charAt(pos - 1)))) return;
+        int i = opAt;
+        if (i > 0 && text.charAt(i - 1) == ':' ) return; // the second char of "::" or ":=" was handled at the first
         int kind = kind(text, pos, nameEnd);
         if (kind < 0) return;
         i++;

@@ -47,6 +47,7 @@ public final class TokenPrefixDetector implements Detector {
     }
 
     @Override public Trigger trigger() { return Trigger.WORD_START; }
+    @Override public boolean canStartWith(char c) { return c < 128 && byFirstChar[c] != null; }
 
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {

@@ -13,6 +13,8 @@ public enum Trigger {
     AT_SIGN,
     /** A '-' that is not inside a word (PEM armour lines). */
     DASH,
+    /** An '=' or ':' (assignments such as {@code password=...}; the detector looks back for the name). */
+    ASSIGNMENT,
     /** A "::" that is not inside a word (IPv6 addresses written with a leading "::"). */
     DOUBLE_COLON
 }
