@@ -1,0 +1,86 @@
+package io.gatewaystack.transform.classify;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+
+/**
+ * The built-in classifier: phrase rules ({@link ClassifierRules}) keyed by their first word. One pass over the
+ * text hashes each word (lower case, no allocation) and looks it up in a sorted array; only a hit runs the
+ * rule's anchored pattern on a bounded region. A label applies when its distinct matched rules reach
+ * {@link #THRESHOLD} points: one strong phrase ({@link #STRONG}) or three weak words ({@link #WEAK}) — so
+ * "please be patient, the doctor will call" (two weak medical words) is not medical.
+ */
+public final class HeuristicClassifier implements ContentClassifier {
+
+    public static final int STRONG = 3;
+    public static final int WEAK = 1;
+    public static final int THRESHOLD = 3;
+    private static final int MAX_WORD = 32;
+    private static final int REGION = 200;
+
+    private final long[] hashes;
+    private final Map<String, List<PhraseRule>> byFirstWord = new HashMap<>();
+
+    public HeuristicClassifier(List<PhraseRule> rules) {
+        for (PhraseRule r : rules) byFirstWord.computeIfAbsent(r.firstWord(), k -> new ArrayList<>()).add(r);
+        hashes = byFirstWord.keySet().stream().mapToLong(HeuristicClassifier::hash).sorted().distinct().toArray();
+    }
+
+    /** The classifier with the built-in rule lists. */
+    public static HeuristicClassifier standard() {
+        return new HeuristicClassifier(ClassifierRules.ALL);
+    }
+
+    @Override
+    public Set<String> classify(String text) {
+        if (text == null || text.isEmpty()) return Set.of();
+        Map<String, Integer> points = null;
+        Set<PhraseRule> matched = null;
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (!isWordChar(c)) { i++; continue; }
+            int start = i;
+            long h = 0;
+            while (i < n && isWordChar(text.charAt(i))) {
+                if (i - start < MAX_WORD) h = h * 31 + Character.toLowerCase(text.charAt(i));
+                i++;
+            }
+            if (i - start > MAX_WORD || Arrays.binarySearch(hashes, h) < 0) continue;
+            List<PhraseRule> rules = byFirstWord.get(text.substring(start, i).toLowerCase(java.util.Locale.ROOT));
+            if (rules == null) continue;
+            for (PhraseRule rule : rules) {
+                if (matched != null && matched.contains(rule)) continue;
+                Matcher m = rule.pattern().matcher(text);
+                m.region(start, Math.min(n, start + REGION));
+                if (m.lookingAt()) {
+                    if (matched == null) { matched = new HashSet<>(); points = new HashMap<>(); }
+                    matched.add(rule);
+                    points.merge(rule.label(), rule.weight(), Integer::sum);
+                }
+            }
+        }
+        if (points == null) return Set.of();
+        Set<String> labels = new TreeSet<>();
+        points.forEach((label, p) -> { if (p >= THRESHOLD) labels.add(label); });
+        return labels;
+    }
+
+    private static boolean isWordChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    private static long hash(String word) {
+        long h = 0;
+        for (int i = 0; i < word.length(); i++) h = h * 31 + Character.toLowerCase(word.charAt(i));
+        return h;
+    }
+}

@@ -1,0 +1,48 @@
+package io.gatewaystack.transform.redact;
+
+import io.gatewaystack.transform.detect.Finding;
+import java.util.List;
+import java.util.Locale;
+
+/** Applies an {@link ActionPolicy} to one text and its (non-overlapping, sorted) findings. */
+public final class TextRedactor {
+
+    private TextRedactor() {}
+
+    /**
+     * The text after the actions; the same instance when no action changes it.
+     *
+     * @param pseudonyms the request's mapping, used for {@link Action#PSEUDONYMIZE}
+     */
+    public static String apply(String text, List<Finding> findings, ActionPolicy policy, Pseudonyms pseudonyms) {
+        StringBuilder out = null;
+        int copied = 0;
+        for (Finding f : findings) {
+            Action action = policy.actionFor(f.type());
+            if (!action.changesText()) continue;
+            if (out == null) out = new StringBuilder(text.length());
+            out.append(text, copied, f.start());
+            String value = text.substring(f.start(), f.end());
+            switch (action) {
+                case MASK -> out.append(mask(value, policy.maskKeep()));
+                case PLACEHOLDER -> out.append('[').append(f.type().toUpperCase(Locale.ROOT)).append(']');
+                case REMOVE -> { }
+                case PSEUDONYMIZE -> out.append(pseudonyms.placeholderFor(f.type(), value));
+                default -> out.append(value);
+            }
+            copied = f.end();
+        }
+        if (out == null) return text;
+        out.append(text, copied, text.length());
+        return out.toString();
+    }
+
+    /** Keeps {@code keep} code points at each end and stars the rest; short values are starred entirely. */
+    static String mask(String value, int keep) {
+        int codePoints = value.codePointCount(0, value.length());
+        if (codePoints <= 2 * keep) return "*".repeat(codePoints);
+        int headEnd = value.offsetByCodePoints(0, keep);
+        int tailStart = value.offsetByCodePoints(value.length(), -keep);
+        return value.substring(0, headEnd) + "*".repeat(codePoints - 2 * keep) + value.substring(tailStart);
+    }
+}
