@@ -5,6 +5,7 @@ import io.gatewaystack.identity.IdentityLayer;
 import io.gatewaystack.identity.TokenVerifier;
 import io.gatewaystack.limits.LimitsLayer;
 import io.gatewaystack.policy.PolicyLayer;
+import io.gatewaystack.transform.TransformLayer;
 import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.server.config.GatewayConfig;
 import io.gatewaystack.server.http.ErrorResponder;
@@ -17,13 +18,14 @@ import java.util.concurrent.Executor;
 
 /**
  * The parts shared by every event loop: built once by {@link GatewayServer}, used by each {@link Routes}.
- * Everything here is immutable or thread-safe. Layers that are not configured are null ({@code policy}, {@code limits}).
+ * Everything here is immutable or thread-safe. Layers that are not configured are null ({@code transform}, {@code policy}, {@code limits}).
  */
 record Components(
         GatewayConfig config,
         TokenVerifier verifier,
         Executor blocking,
         IdentityLayer identity,
+        TransformLayer transform,
         PolicyLayer policy,
         LimitsLayer limits,
         AccessLogLayer accessLog,

@@ -9,6 +9,7 @@ import io.gatewaystack.identity.IssuerConfig;
 import io.gatewaystack.identity.TokenVerifier;
 import io.gatewaystack.limits.LimitStores;
 import io.gatewaystack.limits.LimitsLayer;
+import io.gatewaystack.transform.TransformLayer;
 import io.gatewaystack.limits.store.LimitStore;
 import io.gatewaystack.proxy.IdentityAssertionSigner;
 import io.gatewaystack.proxy.IdentityInjection;
@@ -110,6 +111,7 @@ public final class GatewayServer {
                 verifier,
                 blocking,
                 new IdentityLayer(verifier, blocking),
+                config.transform() == null ? null : new TransformLayer(config.transform()),
                 policy == null ? null : policy.layer(),
                 limitStore == null ? null : new LimitsLayer(config.limits(), limitStore),
                 new AccessLogLayer(writer),

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Chains run in this order: audit (first, so its completion runs last and sees every outcome), request shape
  * (method, declared body size), identity (the verified token), per-route authorization (scopes), then — on routes
- * whose layers need it — reading the body, then policy and limits (each when configured). The transform layer slots
- * in before policy as its issue lands.
+ * whose layers need it — reading the body and transforming it, then policy and limits (each when configured).
+ * Policy runs after transform so that rules can see what the content holds.
  */
 final class Routes {
 
@@ -143,6 +143,9 @@ final class Routes {
         }
         if (body != Body.STREAMED) {
             layers.add(new ReadBody(maxBody, body == Body.JSON));
+            if (c.transform() != null) {
+                layers.add(c.transform()); // only where a body was read: it inspects and rewrites content
+            }
         }
         if (c.policy() != null) {
             layers.add(c.policy());

@@ -21,6 +21,8 @@ final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     /** Counted down when a client of {@code /stream} went away before the stream ended. */
     final java.util.concurrent.CountDownLatch streamAborted = new java.util.concurrent.CountDownLatch(1);
+    /** The last request body the backend received, as text: what the upstream really saw. */
+    volatile String lastBody;
 
     TestBackend(Vertx vertx) throws Exception {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
@@ -68,6 +70,7 @@ final class TestBackend implements AutoCloseable {
             return;
         }
         request.body().onSuccess(body -> {
+            lastBody = body.toString();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("method", request.method().name());
             out.put("uri", request.uri());

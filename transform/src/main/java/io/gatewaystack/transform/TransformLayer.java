@@ -76,7 +76,11 @@ public final class TransformLayer implements Layer {
                     : "The content contains data of a type this route blocks.";
             return Verdict.reject(new GatewayError(ErrorCode.CONTENT_BLOCKED, why, null, details));
         }
-        if (report.modified()) body.replace(body.json());
+        if (report.modified()) {
+            body.replace(body.json());
+            // the client is told what was removed or pseudonymised (types and counts, never values)
+            ctx.addResponseHeader(REDACTED_HEADER, report.redactedHeaderValue());
+        }
         return Verdict.proceed();
     }
 

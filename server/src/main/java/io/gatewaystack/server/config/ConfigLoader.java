@@ -6,6 +6,12 @@ import io.gatewaystack.limits.KeyPart;
 import io.gatewaystack.limits.LimitsConfig;
 import io.gatewaystack.limits.RateLimitRule;
 import io.gatewaystack.limits.StoreKind;
+import io.gatewaystack.transform.TransformConfig;
+import io.gatewaystack.transform.TransformEngine;
+import io.gatewaystack.transform.detect.CustomDetectorConfig;
+import io.gatewaystack.transform.json.BodyShape;
+import io.gatewaystack.transform.redact.Action;
+import io.gatewaystack.transform.redact.ActionPolicy;
 import io.gatewaystack.identity.IdentityConfig;
 import io.gatewaystack.identity.IssuerConfig;
 import io.gatewaystack.proxy.ProxyConfig;
@@ -199,7 +205,8 @@ public final class ConfigLoader {
     // ---- building -------------------------------------------------------------------------
 
     private static GatewayConfig build(ConfigNode root) {
-        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy"));
+        root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy",
+                "transform"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -230,7 +237,57 @@ public final class ConfigLoader {
         PolicySettings policy = new PolicySettings(policyPath == null ? null : Path.of(policyPath),
                 shadowPath == null ? null : Path.of(shadowPath),
                 p.millis("reload_interval_ms", Duration.ofSeconds(2), 100, 3_600_000));
-        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy);
+        TransformConfig transform = transform(root.child("transform"));
+        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
+                transform);
+    }
+
+    /** The transform section; null when absent or {@code enabled: false}. Detectors are compiled (and checked) here. */
+    private static TransformConfig transform(ConfigNode n) {
+        n.allowOnly(Set.of("enabled", "detectors", "phone_region", "default_action", "mask_keep", "actions",
+                "block_threshold", "on_error", "classify", "max_depth", "custom_detectors", "body_shape"));
+        if (!n.isPresent() || !n.bool("enabled", true)) {
+            return null;
+        }
+        try {
+            Map<String, Action> perType = new java.util.LinkedHashMap<>();
+            n.stringListMap("actions").forEach((type, values) -> {
+                if (values.size() != 1) {
+                    throw new ConfigException(n.keyOf("actions") + "." + type, "must be one action");
+                }
+                perType.put(type, Action.parse(values.get(0)));
+            });
+            ActionPolicy actions = new ActionPolicy(perType, Action.parse(n.string("default_action", "annotate")),
+                    n.integer("mask_keep", 2, 0, 64));
+            List<CustomDetectorConfig> custom = new ArrayList<>();
+            for (ConfigNode d : n.list("custom_detectors")) {
+                d.allowOnly(Set.of("name", "pattern", "validator", "context_words", "confidence_percent", "label"));
+                String name = d.string("name", null);
+                String pattern = d.string("pattern", null);
+                if (name == null || pattern == null) {
+                    throw new ConfigException(d.path(), "needs a name and a pattern");
+                }
+                custom.add(new CustomDetectorConfig(name, pattern, CustomDetectorConfig.Validator.parse(d.string("validator", "none")),
+                        d.stringList("context_words", List.of()),
+                        d.integer("confidence_percent", 80, 0, 100) / 100.0, d.string("label", "pii")));
+            }
+            TransformConfig config = new TransformConfig(
+                    new java.util.LinkedHashSet<>(n.stringList("detectors", List.of())),
+                    custom, actions,
+                    n.integer("block_threshold", 80, 0, TransformConfig.NEVER_BLOCK),
+                    io.gatewaystack.transform.FailureMode.valueOf(
+                            n.string("on_error", "fail_open").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                    n.string("phone_region", "US").toUpperCase(java.util.Locale.ROOT),
+                    BodyShape.parse(n.string("body_shape", "auto")),
+                    n.integer("max_depth", 512, 1, 10_000),
+                    n.bool("classify", true));
+            new TransformEngine(config); // compiles every detector now: a bad pattern stops the start
+            return config;
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigException(n.path(), e.getMessage());
+        }
     }
 
     private static LimitsConfig limits(ConfigNode n) {

@@ -2,6 +2,7 @@ package io.gatewaystack.server.config;
 
 import io.gatewaystack.identity.IdentityConfig;
 import io.gatewaystack.limits.LimitsConfig;
+import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.proxy.ProxyConfig;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param toolScopes       {@code TOOL_SCOPES_JSON}: tool name to required scopes
  * @param limits           rate and concurrency limits ({@code RATE_LIMIT_*}, {@code REDIS_URL}); empty when none
  * @param policy           policy files and reloading ({@code GATEWAY_POLICY_PATH})
+ * @param transform        PII/secret detection and redaction on bodies the gateway reads, or null when off
  */
 public record GatewayConfig(
         Mode mode,
@@ -29,7 +31,8 @@ public record GatewayConfig(
         AssertionSettings assertion,
         Map<String, List<String>> toolScopes,
         LimitsConfig limits,
-        PolicySettings policy) {
+        PolicySettings policy,
+        TransformConfig transform) {
 
     public enum Mode {
         DEMO, PRODUCTION;

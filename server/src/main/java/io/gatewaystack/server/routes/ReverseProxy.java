@@ -11,10 +11,12 @@ import io.gatewaystack.proxy.IdentityHeaders;
 import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.proxy.ProxyConfig;
 import io.gatewaystack.proxy.UpstreamPath;
+import io.gatewaystack.transform.TransformLayer;
 import io.gatewaystack.server.http.BodyReader;
 import io.gatewaystack.server.http.BoundedReadStream;
 import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.PublicUrls;
+import io.gatewaystack.server.http.RestoringText;
 import io.gatewaystack.server.http.Terminal;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -123,7 +125,7 @@ public final class ReverseProxy implements Terminal {
                     upstream.reset();
                     upstreamFailed(request, ctx, result.cause());
                 } else {
-                    relayResponse(request, result.result());
+                    relayResponse(request, ctx, result.result());
                 }
             });
         });
@@ -168,7 +170,7 @@ public final class ReverseProxy implements Terminal {
         return request.getHeader("Transfer-Encoding") != null;
     }
 
-    private void relayResponse(HttpServerRequest request, HttpClientResponse upstream) {
+    private void relayResponse(HttpServerRequest request, RequestContext ctx, HttpClientResponse upstream) {
         HttpServerResponse response = request.response();
         if (response.closed()) {
             upstream.exceptionHandler(ignored -> { }); // the reset below is ours: nothing to report
@@ -185,10 +187,30 @@ public final class ReverseProxy implements Terminal {
                 response.headers().add(h.getKey(), h.getValue());
             }
         }
-        if (upstream.getHeader("Content-Length") == null && !"HEAD".equals(request.method().name())) {
+        RestoringText restoring = restorerFor(ctx, upstream.getHeader("Content-Type"));
+        if (restoring != null) {
+            response.headers().remove("Content-Length"); // restored values change the length
+        }
+        if (response.headers().get("Content-Length") == null && !"HEAD".equals(request.method().name())) {
             response.setChunked(true);
         }
-        relayBody(upstream, response);
+        relayBody(upstream, response, restoring);
+    }
+
+    /**
+     * When the transform layer pseudonymised the request, the textual response gets the original values back
+     * (JSON-escaped inside JSON and SSE bodies).
+     */
+    private static RestoringText restorerFor(RequestContext ctx, String contentType) {
+        var pseudonyms = TransformLayer.pseudonyms(ctx);
+        if (pseudonyms.isEmpty() || contentType == null) {
+            return null;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (type.contains("json") || type.contains("event-stream")) {
+            return new RestoringText(pseudonyms.get().jsonRestorer());
+        }
+        return type.startsWith("text/") ? new RestoringText(pseudonyms.get().restorer()) : null;
     }
 
     /**
@@ -197,14 +219,17 @@ public final class ReverseProxy implements Terminal {
      * response), and an upstream that breaks mid-response resets the client's stream rather than ending it as
      * if complete.
      */
-    private static void relayBody(HttpClientResponse upstream, HttpServerResponse response) {
+    private static void relayBody(HttpClientResponse upstream, HttpServerResponse response, RestoringText restoring) {
         upstream.handler(chunk -> {
             if (response.closed() || response.ended()) {
                 upstream.handler(null);
                 upstream.request().reset();
                 return;
             }
-            response.write(chunk);
+            Buffer out = restoring == null ? chunk : restoring.push(chunk);
+            if (out.length() > 0) {
+                response.write(out);
+            }
             if (response.writeQueueFull()) {
                 upstream.pause();
                 response.drainHandler(v -> upstream.resume());
@@ -217,7 +242,11 @@ public final class ReverseProxy implements Terminal {
         });
         upstream.endHandler(v -> {
             if (!response.ended() && !response.closed()) {
-                response.end();
+                if (restoring == null) {
+                    response.end();
+                } else {
+                    response.end(restoring.finish());
+                }
             }
         });
     }
