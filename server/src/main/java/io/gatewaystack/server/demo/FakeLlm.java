@@ -1,0 +1,629 @@
+package io.gatewaystack.server.demo;
+
+import io.gatewaystack.proxy.llm.ApiFormat;
+import io.gatewaystack.proxy.llm.SseEvent;
+import io.gatewaystack.proxy.llm.Translation;
+import io.gatewaystack.server.http.BodyReader;
+import io.gatewaystack.server.http.JsonBodies;
+import io.gatewaystack.server.http.Ports;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A fake LLM provider for the demo and for tests: a real HTTP server on 127.0.0.1 that speaks both the OpenAI and
+ * the Anthropic APIs, streams, reports usage and fails on command — so failover, retries, time-to-first-token and
+ * cut-off can be tested over real HTTP.
+ *
+ * <h2>Endpoints</h2> (matched on the end of the path, so {@code /v1/...}, Azure- or Gemini-style prefixes all work)
+ * <ul>
+ *   <li>{@code POST .../chat/completions} — OpenAI; {@code stream:true} answers with SSE chunks, and with a usage chunk
+ *       when {@code stream_options.include_usage} is true; {@code max_completion_tokens}/{@code max_tokens} cut the
+ *       answer ({@code finish_reason:"length"}).</li>
+ *   <li>{@code POST .../messages} — Anthropic; {@code max_tokens} is required as in the real API; {@code stream:true}
+ *       answers with {@code message_start ... message_stop} events.</li>
+ *   <li>{@code POST .../embeddings} — deterministic vectors (8 dimensions, or {@code dimensions} up to 64) derived
+ *       from SHA-256 of the input, unit length; {@code encoding_format:"base64"} supported.</li>
+ *   <li>{@code GET .../models} — lists {@code echo} and {@code fake-embedding} (Anthropic's list shape when the request
+ *       has an {@code anthropic-version} header).</li>
+ * </ul>
+ * Every model answers like {@code echo}: with exactly the text of the <b>last user message</b> it received (its text
+ * parts/blocks joined with {@code \n}; tool results when it has no text), so anyone can see what the provider saw.
+ * The response's {@code model} is the requested one. <b>Tokens are whitespace-separated words</b>: input = the words
+ * of every string under {@code system}, {@code content} and {@code text} in the request; output = the words of the
+ * answer. Each request gets its own response id ({@code chatcmpl-fake-N} / {@code msg_fakeN}), also sent as
+ * {@code x-request-id}.
+ *
+ * <h2>Authentication</h2>
+ * {@code Authorization: Bearer <non-empty>} or {@code x-api-key: <non-empty>}, else 401 in the API's error shape.
+ *
+ * <h2>Failures on command</h2>
+ * Per request through headers: {@code X-Fake-Drop: true} closes the connection without answering;
+ * {@code X-Fake-Stall-Ms: N} waits N ms (≤ 60 s) before the first byte; {@code X-Fake-Fail: 500|429|529|...} answers
+ * that status with an error body in the API's shape (429 with {@code Retry-After: 1}). Per instance:
+ * {@link #failNext}, {@link #stallNext}, {@link #dropNext} for the next N requests (headers win). Order: drop, stall,
+ * authentication, failure, answer.
+ *
+ * <h2>Streaming</h2>
+ * The answer is sent in word-sized pieces (at most {@value #MAX_CHUNKS} chunks), one every {@value #CHUNK_DELAY_MS}
+ * ms after the first event, so a stream can be cut off mid-way; a stream whose client went away stops.
+ * Bounded: request bodies ≤ 1 MiB, ≤ 256 embedding inputs.
+ *
+ * <p>Introspection for tests: {@link #requestCount()} (every request, including failed and dropped ones),
+ * {@link #lastRequestBody()}, {@link #lastAuthorization()}.
+ */
+public final class FakeLlm {
+
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    public static final long MAX_STALL_MS = 60_000;
+    public static final int MAX_CHUNKS = 64;
+    public static final long CHUNK_DELAY_MS = 5;
+    private static final int MAX_EMBEDDING_INPUTS = 256;
+    private static final Pattern PIECE = Pattern.compile("\\s*\\S+");
+    private static final Translation ERRORS = new Translation();
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final int port;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger failTimes = new AtomicInteger();
+    private volatile int failStatus;
+    private final AtomicInteger stallTimes = new AtomicInteger();
+    private volatile long stallMillis;
+    private final AtomicInteger dropTimes = new AtomicInteger();
+    private volatile String lastRequestBody;
+    private volatile String lastAuthorization;
+
+    private FakeLlm(Vertx vertx, int port) {
+        this.vertx = vertx;
+        this.port = port;
+        this.server = vertx.createHttpServer().requestHandler(this::handle);
+    }
+
+    /** Starts on 127.0.0.1 at {@code port} (0 picks a free one). Blocking: call it from a test or main thread, not an event loop. */
+    public static FakeLlm start(Vertx vertx, int port) {
+        FakeLlm fake = new FakeLlm(vertx, port == 0 ? Ports.free() : port);
+        try {
+            fake.server.listen(fake.port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("fake LLM cannot listen on 127.0.0.1:" + fake.port + ": " + e.getMessage(), e);
+        }
+        return fake;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Future<Void> close() {
+        return server.close();
+    }
+
+    /** The next {@code times} requests answer {@code status} (with an error body in the API's shape). */
+    public FakeLlm failNext(int status, int times) {
+        failStatus = status;
+        failTimes.set(Math.max(0, times));
+        return this;
+    }
+
+    /** The next {@code times} requests wait {@code millis} (≤ 60 s) before the first byte. */
+    public FakeLlm stallNext(long millis, int times) {
+        stallMillis = Math.min(Math.max(0, millis), MAX_STALL_MS);
+        stallTimes.set(Math.max(0, times));
+        return this;
+    }
+
+    /** The next {@code times} requests get their connection closed without an answer. */
+    public FakeLlm dropNext(int times) {
+        dropTimes.set(Math.max(0, times));
+        return this;
+    }
+
+    /** Requests received so far, whatever became of them. */
+    public int requestCount() {
+        return requests.get();
+    }
+
+    /** The body of the last request (UTF-8 text), null before any. */
+    public String lastRequestBody() {
+        return lastRequestBody;
+    }
+
+    /** The last request's {@code Authorization} header as received, or its {@code x-api-key} when it had none. */
+    public String lastAuthorization() {
+        return lastAuthorization;
+    }
+
+    // ---------------------------------------------------------------------------------------------- handling
+
+    private static boolean take(AtomicInteger counter) {
+        return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    private void handle(HttpServerRequest request) {
+        requests.incrementAndGet();
+        String authorization = request.getHeader("Authorization");
+        String apiKey = request.getHeader("x-api-key");
+        lastAuthorization = authorization != null ? authorization : apiKey;
+        ApiFormat format = request.path().endsWith("/messages") || request.getHeader("anthropic-version") != null
+                ? ApiFormat.ANTHROPIC_MESSAGES : ApiFormat.OPENAI_CHAT;
+        // decided now, in arrival order, not when the body has been read
+        boolean drop = "true".equalsIgnoreCase(request.getHeader("X-Fake-Drop")) || take(dropTimes);
+        long stall = headerLong(request, "X-Fake-Stall-Ms", -1);
+        stall = stall >= 0 ? Math.min(stall, MAX_STALL_MS) : (take(stallTimes) ? stallMillis : 0);
+        long failHeader = headerLong(request, "X-Fake-Fail", -1);
+        int fail = failHeader >= 100 && failHeader <= 599 ? (int) failHeader : (take(failTimes) ? failStatus : 0);
+        long delay = stall;
+        BodyReader.read(request, MAX_BODY_BYTES).onComplete(ar -> {
+            if (ar.failed()) {
+                error(request.response(), 413, "request_too_large", "request body larger than " + MAX_BODY_BYTES + " bytes", format);
+                return;
+            }
+            String body = ar.result().toString(StandardCharsets.UTF_8);
+            lastRequestBody = body;
+            if (drop) {
+                request.connection().close();
+                return;
+            }
+            Runnable answer = () -> answer(request, body, format, fail);
+            if (delay > 0) {
+                vertx.setTimer(delay, t -> answer.run());
+            } else {
+                answer.run();
+            }
+        });
+    }
+
+    private static long headerLong(HttpServerRequest request, String name, long otherwise) {
+        String value = request.getHeader(name);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private void answer(HttpServerRequest request, String body, ApiFormat format, int fail) {
+        HttpServerResponse response = request.response();
+        if (response.closed()) {
+            return;
+        }
+        if (!authenticated(request)) {
+            error(response, 401, "invalid_api_key", "missing or empty API key (Authorization: Bearer or x-api-key)", format);
+            return;
+        }
+        if (fail > 0) {
+            if (fail == 429) {
+                response.putHeader("Retry-After", "1");
+            }
+            error(response, fail, "fake_failure", "fake LLM failure " + fail + " on request", format);
+            return;
+        }
+        String path = request.path();
+        if (request.method() == HttpMethod.GET && path.endsWith("/models")) {
+            models(response, request.getHeader("anthropic-version") != null);
+            return;
+        }
+        if (request.method() != HttpMethod.POST) {
+            error(response, 404, "not_found", "no such endpoint: " + request.method() + " " + path, format);
+            return;
+        }
+        JsonNode json = JsonBodies.parseOrNull(Buffer.buffer(body));
+        if (!(json instanceof ObjectNode in)) {
+            error(response, 400, "invalid_json", "the request body is not a JSON object", format);
+            return;
+        }
+        if (path.endsWith("/chat/completions")) {
+            chat(response, in, ApiFormat.OPENAI_CHAT);
+        } else if (path.endsWith("/messages")) {
+            chat(response, in, ApiFormat.ANTHROPIC_MESSAGES);
+        } else if (path.endsWith("/embeddings")) {
+            embeddings(response, in);
+        } else {
+            error(response, 404, "not_found", "no such endpoint: POST " + path, format);
+        }
+    }
+
+    private static boolean authenticated(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) && !authorization.substring(7).isBlank()) {
+            return true;
+        }
+        String apiKey = request.getHeader("x-api-key");
+        return apiKey != null && !apiKey.isBlank();
+    }
+
+    private static void error(HttpServerResponse response, int status, String code, String message, ApiFormat format) {
+        if (response.closed() || response.headWritten()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(JsonBodies.encode(ERRORS.error(status, code, message, format)));
+    }
+
+    // -------------------------------------------------------------------------------------------------- chat
+
+    private void chat(HttpServerResponse response, ObjectNode in, ApiFormat format) {
+        boolean anthropic = format == ApiFormat.ANTHROPIC_MESSAGES;
+        JsonNode messages = in.get("messages");
+        if (messages == null || !messages.isArray()) {
+            error(response, 400, "invalid_request", "messages: an array is required", format);
+            return;
+        }
+        JsonNode maxNode = anthropic ? in.get("max_tokens")
+                : (in.has("max_completion_tokens") ? in.get("max_completion_tokens") : in.get("max_tokens"));
+        if (anthropic && (maxNode == null || !maxNode.isNumber())) {
+            error(response, 400, "invalid_request", "max_tokens: Field required", format);
+            return;
+        }
+        long maxTokens = maxNode != null && maxNode.isNumber() ? maxNode.asLong() : Long.MAX_VALUE;
+        String model = in.get("model") != null && in.get("model").isString() ? in.get("model").stringValue() : "echo";
+        String answer = lastUserText(messages, anthropic);
+        List<String> pieces = pieces(answer);
+        boolean truncated = pieces.size() > maxTokens;
+        if (truncated) {
+            pieces = new ArrayList<>(pieces.subList(0, (int) Math.max(0, maxTokens)));
+        }
+        long inputTokens = words(in);
+        long outputTokens = truncated ? pieces.size() : countWords(answer);
+        String text = String.join("", pieces);
+        long n = ids.incrementAndGet();
+        String id = anthropic ? "msg_fake" + n : "chatcmpl-fake-" + n;
+        response.putHeader("x-request-id", id);
+        boolean stream = in.get("stream") != null && in.get("stream").asBoolean(false);
+        if (!stream) {
+            ObjectNode out = anthropic
+                    ? anthropicMessage(id, model, text, truncated ? "max_tokens" : "end_turn", inputTokens, outputTokens)
+                    : openAiCompletion(id, model, text, truncated ? "length" : "stop", inputTokens, outputTokens);
+            response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(out));
+            return;
+        }
+        List<SseEvent> events = anthropic
+                ? anthropicEvents(id, model, group(pieces), truncated ? "max_tokens" : "end_turn", inputTokens, outputTokens)
+                : openAiEvents(id, model, group(pieces), truncated ? "length" : "stop", inputTokens, outputTokens,
+                        in.at("/stream_options/include_usage").asBoolean(false));
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        send(response, events, 0);
+    }
+
+    /** Writes the first event now and the others one every {@link #CHUNK_DELAY_MS}; stops if the client left. */
+    private void send(HttpServerResponse response, List<SseEvent> events, int next) {
+        if (response.closed()) {
+            return;
+        }
+        if (next == events.size()) {
+            response.end();
+            return;
+        }
+        response.write(Buffer.buffer(events.get(next).encode()));
+        vertx.setTimer(CHUNK_DELAY_MS, t -> send(response, events, next + 1));
+    }
+
+    private static ObjectNode openAiCompletion(String id, String model, String text, String finish, long in, long out) {
+        ObjectNode body = JsonBodies.MAPPER.createObjectNode();
+        body.put("id", id).put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000).put("model", model);
+        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+        ObjectNode message = choice.putObject("message").put("role", "assistant").put("content", text);
+        message.putNull("refusal");
+        message.putArray("annotations");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finish);
+        body.set("usage", openAiUsage(in, out));
+        return body;
+    }
+
+    private static ObjectNode openAiUsage(long in, long out) {
+        ObjectNode usage = JsonBodies.MAPPER.createObjectNode();
+        usage.put("prompt_tokens", in).put("completion_tokens", out).put("total_tokens", in + out);
+        usage.putObject("prompt_tokens_details").put("cached_tokens", 0).put("audio_tokens", 0);
+        usage.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0)
+                .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0);
+        return usage;
+    }
+
+    private static List<SseEvent> openAiEvents(String id, String model, List<String> chunks, String finish, long in, long out,
+                                               boolean includeUsage) {
+        long created = System.currentTimeMillis() / 1000;
+        List<SseEvent> events = new ArrayList<>(chunks.size() + 4);
+        events.add(openAiChunk(id, model, created, JsonBodies.MAPPER.createObjectNode().put("role", "assistant").put("content", ""),
+                null, includeUsage));
+        for (String chunk : chunks) {
+            events.add(openAiChunk(id, model, created, JsonBodies.MAPPER.createObjectNode().put("content", chunk), null, includeUsage));
+        }
+        events.add(openAiChunk(id, model, created, JsonBodies.MAPPER.createObjectNode(), finish, includeUsage));
+        if (includeUsage) {
+            ObjectNode last = JsonBodies.MAPPER.createObjectNode();
+            last.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+            last.putArray("choices");
+            last.set("usage", openAiUsage(in, out));
+            events.add(SseEvent.data(JsonBodies.MAPPER.writeValueAsString(last)));
+        }
+        events.add(SseEvent.DONE);
+        return events;
+    }
+
+    private static SseEvent openAiChunk(String id, String model, long created, ObjectNode delta, String finish, boolean includeUsage) {
+        ObjectNode chunk = JsonBodies.MAPPER.createObjectNode();
+        chunk.put("id", id).put("object", "chat.completion.chunk").put("created", created).put("model", model);
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        if (includeUsage) {
+            chunk.putNull("usage");
+        }
+        return SseEvent.data(JsonBodies.MAPPER.writeValueAsString(chunk));
+    }
+
+    private static ObjectNode anthropicMessage(String id, String model, String text, String stop, long in, long out) {
+        ObjectNode body = JsonBodies.MAPPER.createObjectNode();
+        body.put("id", id).put("type", "message").put("role", "assistant").put("model", model);
+        body.putArray("content").addObject().put("type", "text").put("text", text);
+        body.put("stop_reason", stop).putNull("stop_sequence");
+        body.set("usage", anthropicUsage(in, out));
+        return body;
+    }
+
+    private static ObjectNode anthropicUsage(long in, long out) {
+        ObjectNode usage = JsonBodies.MAPPER.createObjectNode();
+        usage.put("input_tokens", in).put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", 0).put("output_tokens", out);
+        return usage;
+    }
+
+    private static List<SseEvent> anthropicEvents(String id, String model, List<String> chunks, String stop, long in, long out) {
+        List<SseEvent> events = new ArrayList<>(chunks.size() + 7);
+        ObjectNode start = JsonBodies.MAPPER.createObjectNode().put("type", "message_start");
+        ObjectNode message = start.putObject("message");
+        message.put("id", id).put("type", "message").put("role", "assistant").put("model", model);
+        message.putArray("content");
+        message.putNull("stop_reason").putNull("stop_sequence");
+        message.set("usage", anthropicUsage(in, Math.min(1, out)));
+        events.add(anthropic(start));
+        ObjectNode blockStart = JsonBodies.MAPPER.createObjectNode().put("type", "content_block_start").put("index", 0);
+        blockStart.putObject("content_block").put("type", "text").put("text", "");
+        events.add(anthropic(blockStart));
+        events.add(new SseEvent("ping", "{\"type\": \"ping\"}"));
+        for (String chunk : chunks) {
+            ObjectNode delta = JsonBodies.MAPPER.createObjectNode().put("type", "content_block_delta").put("index", 0);
+            delta.putObject("delta").put("type", "text_delta").put("text", chunk);
+            events.add(anthropic(delta));
+        }
+        events.add(anthropic(JsonBodies.MAPPER.createObjectNode().put("type", "content_block_stop").put("index", 0)));
+        ObjectNode end = JsonBodies.MAPPER.createObjectNode().put("type", "message_delta");
+        end.putObject("delta").put("stop_reason", stop).putNull("stop_sequence");
+        end.putObject("usage").put("output_tokens", out);
+        events.add(anthropic(end));
+        events.add(anthropic(JsonBodies.MAPPER.createObjectNode().put("type", "message_stop")));
+        return events;
+    }
+
+    private static SseEvent anthropic(ObjectNode json) {
+        return new SseEvent(json.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(json));
+    }
+
+    // --------------------------------------------------------------------------------------------- embeddings
+
+    private static void embeddings(HttpServerResponse response, ObjectNode in) {
+        JsonNode input = in.get("input");
+        List<String> texts = new ArrayList<>();
+        if (input != null && input.isString()) {
+            texts.add(input.stringValue());
+        } else if (input != null && input.isArray() && !input.isEmpty() && input.get(0).isNumber()) {
+            texts.add(JsonBodies.MAPPER.writeValueAsString(input)); // one input given as token ids
+        } else if (input != null && input.isArray()) {
+            for (JsonNode item : input) {
+                texts.add(item.isString() ? item.stringValue() : JsonBodies.MAPPER.writeValueAsString(item));
+            }
+        }
+        if (texts.isEmpty() || texts.size() > MAX_EMBEDDING_INPUTS) {
+            error(response, 400, "invalid_request", "input: 1 to " + MAX_EMBEDDING_INPUTS + " inputs required", ApiFormat.OPENAI_CHAT);
+            return;
+        }
+        int dimensions = in.get("dimensions") != null && in.get("dimensions").isNumber()
+                ? (int) Math.min(64, Math.max(1, in.get("dimensions").asLong())) : 8;
+        boolean base64 = "base64".equals(in.get("encoding_format") == null ? null : in.get("encoding_format").asString(""));
+        ObjectNode out = JsonBodies.MAPPER.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        long tokens = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            float[] vector = vector(texts.get(i), dimensions);
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            if (base64) {
+                ByteBuffer bytes = ByteBuffer.allocate(4 * dimensions).order(ByteOrder.LITTLE_ENDIAN);
+                for (float f : vector) {
+                    bytes.putFloat(f);
+                }
+                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+            } else {
+                ArrayNode values = item.putArray("embedding");
+                for (float f : vector) {
+                    values.add(f);
+                }
+            }
+            tokens += countWords(texts.get(i));
+        }
+        out.put("model", in.get("model") != null && in.get("model").isString() ? in.get("model").stringValue() : "fake-embedding");
+        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(out));
+    }
+
+    /** A unit vector from SHA-256 of the text: the same text always gets the same vector. */
+    static float[] vector(String text, int dimensions) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] digest = sha.digest(text.getBytes(StandardCharsets.UTF_8));
+        float[] vector = new float[dimensions];
+        double norm = 0;
+        for (int i = 0; i < dimensions; i++) {
+            vector[i] = (digest[i % digest.length] + 0.5f) / 128f + (i / digest.length) * 0.01f;
+            norm += vector[i] * vector[i];
+        }
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int i = 0; i < dimensions; i++) {
+            vector[i] *= scale;
+        }
+        return vector;
+    }
+
+    // -------------------------------------------------------------------------------------------------- models
+
+    private static void models(HttpServerResponse response, boolean anthropic) {
+        ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+        ArrayNode data = out.putArray("data");
+        for (String id : List.of("echo", "fake-embedding")) {
+            if (anthropic) {
+                data.addObject().put("type", "model").put("id", id).put("display_name", id).put("created_at", "2025-01-01T00:00:00Z");
+            } else {
+                data.addObject().put("id", id).put("object", "model").put("created", 1735689600L).put("owned_by", "gatewaystack");
+            }
+        }
+        if (anthropic) {
+            out.put("has_more", false).put("first_id", "echo").put("last_id", "fake-embedding");
+        } else {
+            out.put("object", "list");
+        }
+        response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(out));
+    }
+
+    // ---------------------------------------------------------------------------------------------------- text
+
+    /** The text of the last user message: text parts/blocks joined with LF; its tool results' text when it has none. */
+    static String lastUserText(JsonNode messages, boolean anthropic) {
+        JsonNode last = null;
+        for (JsonNode m : messages) {
+            if (m != null && "user".equals(m.path("role").asString(""))) {
+                last = m;
+            }
+        }
+        if (last == null) {
+            return "";
+        }
+        JsonNode content = last.get("content");
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isString()) {
+            return content.stringValue();
+        }
+        List<String> texts = new ArrayList<>();
+        List<String> toolTexts = new ArrayList<>();
+        for (JsonNode part : content) {
+            String type = part.path("type").asString("");
+            if (type.equals("text") && part.get("text") != null && part.get("text").isString()) {
+                texts.add(part.get("text").stringValue());
+            } else if (anthropic && type.equals("tool_result")) {
+                JsonNode c = part.get("content");
+                if (c != null && c.isString()) {
+                    toolTexts.add(c.stringValue());
+                } else if (c != null && c.isArray()) {
+                    for (JsonNode b : c) {
+                        if (b.get("text") != null && b.get("text").isString()) {
+                            toolTexts.add(b.get("text").stringValue());
+                        }
+                    }
+                }
+            }
+        }
+        return String.join("\n", texts.isEmpty() ? toolTexts : texts);
+    }
+
+    /** The answer in word pieces (each with the whitespace before it); their concatenation is exactly the text. */
+    static List<String> pieces(String text) {
+        List<String> pieces = new ArrayList<>();
+        Matcher m = PIECE.matcher(text);
+        int end = 0;
+        while (m.find()) {
+            pieces.add(m.group());
+            end = m.end();
+        }
+        if (end < text.length()) {
+            if (pieces.isEmpty()) {
+                pieces.add(text.substring(end));
+            } else {
+                pieces.set(pieces.size() - 1, pieces.getLast() + text.substring(end));
+            }
+        }
+        return pieces;
+    }
+
+    /** At most {@link #MAX_CHUNKS} stream chunks: pieces grouped evenly when there are more. */
+    private static List<String> group(List<String> pieces) {
+        if (pieces.size() <= MAX_CHUNKS) {
+            return pieces;
+        }
+        List<String> chunks = new ArrayList<>(MAX_CHUNKS);
+        int per = (pieces.size() + MAX_CHUNKS - 1) / MAX_CHUNKS;
+        for (int i = 0; i < pieces.size(); i += per) {
+            chunks.add(String.join("", pieces.subList(i, Math.min(pieces.size(), i + per))));
+        }
+        return chunks;
+    }
+
+    static long countWords(String text) {
+        long n = 0;
+        Matcher m = PIECE.matcher(text);
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Words of every string under "system", "content" and "text" anywhere in the request. */
+    private static long words(JsonNode node) {
+        long n = 0;
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                String name = field.getKey().toLowerCase(Locale.ROOT);
+                JsonNode value = field.getValue();
+                if (value.isString() && (name.equals("system") || name.equals("content") || name.equals("text"))) {
+                    n += countWords(value.stringValue());
+                } else if (value.isContainer()) {
+                    n += words(value);
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                n += words(item);
+            }
+        }
+        return n;
+    }
+}
