@@ -28,6 +28,7 @@ THREADS="${THREADS:-2}"
 GATEWAY_PORT="${GATEWAY_PORT:-18080}"
 ISSUER_PORT="${ISSUER_PORT:-15051}"
 ECHO_PORT="${ECHO_PORT:-13333}"
+LLM_PORT="${LLM_PORT:-13334}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
 
 for v in DURATION WARMUP CONNECTIONS THREADS GATEWAY_PORT ISSUER_PORT ECHO_PORT STARTUP_TIMEOUT; do
@@ -52,7 +53,7 @@ command -v curl >/dev/null 2>&1 || { log "curl is needed"; exit 1; }
 
 # ---- ports must be free --------------------------------------------------------------------------------------
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$GATEWAY_PORT" "$ISSUER_PORT" "$ECHO_PORT"; do
+for p in "$GATEWAY_PORT" "$ISSUER_PORT" "$ECHO_PORT" "$LLM_PORT"; do
   if port_in_use "$p"; then log "port $p on 127.0.0.1 is in use; choose others (GATEWAY_PORT, ISSUER_PORT, ECHO_PORT)"; exit 1; fi
 done
 
@@ -78,7 +79,7 @@ trap 'exit 130' INT TERM
 
 log "starting the demo (gateway :$GATEWAY_PORT, issuer :$ISSUER_PORT, echo :$ECHO_PORT); logs in $out"
 # setsid: the demo (launcher, maybe a Maven build, then the JVM) gets its own process group, killed as one.
-PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" \
+PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" \
   setsid "$root/gatewaystack" demo >"$out/demo.stdout" 2>"$out/demo.stderr" </dev/null &
 demo_pid=$!
 

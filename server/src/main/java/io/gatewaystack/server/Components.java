@@ -9,6 +9,7 @@ import io.gatewaystack.transform.TransformLayer;
 import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.server.config.GatewayConfig;
 import io.gatewaystack.server.http.ErrorResponder;
+import io.gatewaystack.server.llm.TargetHealth;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
@@ -33,6 +34,7 @@ record Components(
         PublicUrls publicUrls,
         ErrorResponder errors,
         RequestIds requestIds,
+        TargetHealth targetHealth,
         HealthRoutes health,
         DiscoveryRoutes discovery,
         ProtectedRoutes protectedRoutes) {

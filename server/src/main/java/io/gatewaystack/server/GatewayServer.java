@@ -20,6 +20,7 @@ import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.Ports;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.server.llm.TargetHealth;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
 import io.gatewaystack.server.routes.HealthRoutes;
 import io.gatewaystack.server.routes.IssuerMetadataRelay;
@@ -119,6 +120,7 @@ public final class GatewayServer {
                 publicUrls,
                 errors,
                 new RequestIds(),
+                new TargetHealth(config.llm().breakerFailures(), config.llm().breakerOpen()),
                 new HealthRoutes(verifier, blocking, config.mode().label(), version()),
                 new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),

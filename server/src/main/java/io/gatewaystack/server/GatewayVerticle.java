@@ -2,6 +2,10 @@ package io.gatewaystack.server;
 
 import io.gatewaystack.proxy.ProxyConfig;
 import io.gatewaystack.server.config.ServerSettings;
+import io.gatewaystack.proxy.llm.ApiFormat;
+import io.gatewaystack.server.llm.LlmErrors;
+import io.gatewaystack.server.llm.LlmProxy;
+import io.gatewaystack.server.llm.Upstreams;
 import io.gatewaystack.server.routes.ReverseProxy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,6 +27,7 @@ final class GatewayVerticle extends VerticleBase {
     private final int port;
     private final List<HttpServer> servers;
     private HttpClient upstreamClient;
+    private HttpClient llmClient;
 
     GatewayVerticle(Components components, int port, List<HttpServer> servers) {
         this.components = components;
@@ -57,12 +62,29 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setTcpNoDelay(true);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(new Routes(components).build(vertx, proxy));
+        LlmProxy chat = null;
+        LlmProxy messages = null;
+        if (components.config().llm().enabled()) {
+            llmClient = vertx.httpClientBuilder()
+                    // connections go to pinned (checked) addresses: SNI and certificate checks must use the name
+                    .with(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxRedirects(0)
+                            .setDecompressionSupported(true).setForceSni(true).setVerifyHost(true))
+                    .with(new PoolOptions().setHttp1MaxSize(256))
+                    .build();
+            Upstreams upstreams = new Upstreams(llmClient, components.blocking());
+            chat = new LlmProxy(ApiFormat.OPENAI_CHAT, components.config().llm(), upstreams, components.targetHealth(),
+                    LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
+            messages = new LlmProxy(ApiFormat.ANTHROPIC_MESSAGES, components.config().llm(), upstreams,
+                    components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.ANTHROPIC_MESSAGES), vertx);
+        }
+        HttpServer server = vertx.createHttpServer(options)
+                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages));
         return server.listen().onSuccess(servers::add);
     }
 
     @Override
     public Future<?> stop() {
-        return upstreamClient == null ? Future.succeededFuture() : upstreamClient.close();
+        return Future.join(upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
+                llmClient == null ? Future.succeededFuture() : llmClient.close());
     }
 }

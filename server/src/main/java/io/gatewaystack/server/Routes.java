@@ -17,6 +17,12 @@ import io.gatewaystack.server.routes.IssuerMetadataRelay.Document;
 import io.gatewaystack.server.routes.NotFound;
 import io.gatewaystack.server.routes.ProtectedRoutes;
 import io.gatewaystack.server.routes.ReverseProxy;
+import io.gatewaystack.proxy.llm.ApiFormat;
+import io.gatewaystack.server.llm.LlmErrors;
+import io.gatewaystack.server.llm.LlmProxy;
+import io.gatewaystack.server.llm.LlmSettings;
+import io.gatewaystack.server.llm.ModelList;
+import io.gatewaystack.server.llm.ModelResource;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -56,7 +62,7 @@ final class Routes {
      * The request handler: proxy traffic (the bulk of it) goes straight to its route, everything else through the
      * router. Both paths run the same path guard first.
      */
-    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy) {
+    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy, LlmProxy chat, LlmProxy messages) {
         Router router = Router.router(vertx);
         HealthRoutes health = c.health();
         DiscoveryRoutes discovery = c.discovery();
@@ -100,6 +106,10 @@ final class Routes {
         router.route("/proxy").handler(proxyRoute);
         router.route("/proxy/*").handler(proxyRoute);
 
+        if (chat != null) {
+            llmRoutes(router, chat, messages);
+        }
+
         router.route().last().handler(route("not-found", open(ANY),
                 NotFound.error(errors, ErrorCode.NOT_FOUND, "No such route.")));
 
@@ -111,6 +121,43 @@ final class Routes {
                 router.handle(request);
             }
         };
+    }
+
+    /**
+     * The LLM gateway: {@code /v1/chat/completions} (OpenAI), {@code /v1/messages} (Anthropic), {@code /v1/models}.
+     * The token may come as {@code x-api-key} for SDKs that only send API keys; errors take each SDK's shape.
+     */
+    private void llmRoutes(Router router, LlmProxy chat, LlmProxy messages) {
+        LlmSettings llm = c.config().llm();
+        ErrorResponder openAiErrors = LlmErrors.shaped(errors, ApiFormat.OPENAI_CHAT);
+        ErrorResponder anthropicErrors = LlmErrors.shaped(errors, ApiFormat.ANTHROPIC_MESSAGES);
+        router.route("/v1/chat/completions").handler(
+                new GatewayRoute("llm.chat", llmChain(llm), chat, openAiErrors, requestIds, true).acceptApiKeyHeader());
+        router.route("/v1/messages").handler(
+                new GatewayRoute("llm.messages", llmChain(llm), messages, anthropicErrors, requestIds, true).acceptApiKeyHeader());
+        router.route("/v1/models").handler(
+                new GatewayRoute("llm.models", authenticated(READ), new ModelList(llm, c.policy()), openAiErrors, requestIds, false)
+                        .acceptApiKeyHeader());
+    }
+
+    /** audit, shape(POST), identity, read-body(JSON), model, [transform], [policy], [limits]. */
+    private Pipeline llmChain(LlmSettings llm) {
+        List<Layer> layers = new ArrayList<>();
+        layers.add(c.accessLog());
+        layers.add(new RequestShape(Set.of("POST"), c.config().server().maxBodyBytes()));
+        layers.add(c.identity());
+        layers.add(new ReadBody(c.config().server().maxBodyBytes(), true));
+        layers.add(new ModelResource(llm));
+        if (c.transform() != null) {
+            layers.add(c.transform());
+        }
+        if (c.policy() != null) {
+            layers.add(c.policy());
+        }
+        if (c.limits() != null) {
+            layers.add(c.limits());
+        }
+        return pipeline(layers);
     }
 
     /** Public routes: audited, shape-checked, no token. */

@@ -6,6 +6,7 @@ import io.gatewaystack.limits.KeyPart;
 import io.gatewaystack.limits.LimitsConfig;
 import io.gatewaystack.limits.RateLimitRule;
 import io.gatewaystack.limits.StoreKind;
+import io.gatewaystack.server.llm.LlmSettings;
 import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.transform.TransformEngine;
 import io.gatewaystack.transform.detect.CustomDetectorConfig;
@@ -103,7 +104,7 @@ public final class ConfigLoader {
     public static GatewayConfig load(ObjectNode tree, Map<String, String> env) {
         ObjectNode merged = tree.deepCopy();
         applyEnvironment(merged, env);
-        return build(new ConfigNode(merged, ""));
+        return build(new ConfigNode(merged, ""), env);
     }
 
     // ---- environment ----------------------------------------------------------------------
@@ -204,9 +205,9 @@ public final class ConfigLoader {
 
     // ---- building -------------------------------------------------------------------------
 
-    private static GatewayConfig build(ConfigNode root) {
+    private static GatewayConfig build(ConfigNode root, Map<String, String> env) {
         root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy",
-                "transform"));
+                "transform", "llm"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -238,8 +239,9 @@ public final class ConfigLoader {
                 shadowPath == null ? null : Path.of(shadowPath),
                 p.millis("reload_interval_ms", Duration.ofSeconds(2), 100, 3_600_000));
         TransformConfig transform = transform(root.child("transform"));
+        LlmSettings llm = LlmConfigReader.read(root.child("llm"), env);
         return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
-                transform);
+                transform, llm);
     }
 
     /** The transform section; null when absent or {@code enabled: false}. Detectors are compiled (and checked) here. */

@@ -31,6 +31,17 @@ final class ConfigNode {
         return !node.isMissingNode();
     }
 
+    /** The keys of this mapping, in file order (empty when absent). */
+    List<String> names() {
+        if (!isPresent()) {
+            return List.of();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(path, "must be a mapping");
+        }
+        return List.copyOf(node.propertyNames());
+    }
+
     String keyOf(String name) {
         return path.isEmpty() ? name : path + "." + name;
     }

@@ -2,6 +2,7 @@ package io.gatewaystack.server.config;
 
 import io.gatewaystack.identity.IdentityConfig;
 import io.gatewaystack.limits.LimitsConfig;
+import io.gatewaystack.server.llm.LlmSettings;
 import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.proxy.ProxyConfig;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param limits           rate and concurrency limits ({@code RATE_LIMIT_*}, {@code REDIS_URL}); empty when none
  * @param policy           policy files and reloading ({@code GATEWAY_POLICY_PATH})
  * @param transform        PII/secret detection and redaction on bodies the gateway reads, or null when off
+ * @param llm              model providers and model routes of the LLM gateway ({@code /v1/...}); disabled when empty
  */
 public record GatewayConfig(
         Mode mode,
@@ -32,7 +34,8 @@ public record GatewayConfig(
         Map<String, List<String>> toolScopes,
         LimitsConfig limits,
         PolicySettings policy,
-        TransformConfig transform) {
+        TransformConfig transform,
+        LlmSettings llm) {
 
     public enum Mode {
         DEMO, PRODUCTION;

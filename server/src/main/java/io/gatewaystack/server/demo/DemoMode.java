@@ -14,18 +14,20 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code ./gatewaystack demo}: a dev token issuer, an echo backend and the gateway wired to both, in one
  * process, with nothing to configure. Ports: {@code PORT} (8080), {@code DEMO_ISSUER_PORT} (5051),
- * {@code DEMO_ECHO_PORT} (3333); 0 picks free ones. Any other environment variable of the contract still
+ * {@code DEMO_ECHO_PORT} (3333), {@code DEMO_LLM_PORT} (3334, the fake LLM); 0 picks free ones. Any other environment variable of the contract still
  * applies on top of the demo defaults (e.g. {@code PROXY_TARGET} to put your own backend behind it).
  */
 public final class DemoMode {
 
     private final DemoIssuer issuer;
     private final EchoBackend echo;
+    private final FakeLlm llm;
     private final GatewayServer gateway;
 
-    private DemoMode(DemoIssuer issuer, EchoBackend echo, GatewayServer gateway) {
+    private DemoMode(DemoIssuer issuer, EchoBackend echo, FakeLlm llm, GatewayServer gateway) {
         this.issuer = issuer;
         this.echo = echo;
+        this.llm = llm;
         this.gateway = gateway;
     }
 
@@ -33,13 +35,18 @@ public final class DemoMode {
     public static DemoMode start(Vertx vertx, Map<String, String> env, OutputStream accessLog) throws Exception {
         DemoIssuer issuer = DemoIssuer.start(vertx, port(env, "DEMO_ISSUER_PORT", 5051));
         EchoBackend echo = EchoBackend.start(vertx, port(env, "DEMO_ECHO_PORT", 3333));
-        GatewayConfig config = ConfigLoader.load(demoTree(issuer, echo, env), env);
+        FakeLlm llm = FakeLlm.start(vertx, port(env, "DEMO_LLM_PORT", 3334));
+        Map<String, String> withKey = new java.util.HashMap<>(env);
+        withKey.putIfAbsent(DEMO_LLM_KEY_ENV, "demo-provider-key"); // the fake provider's key, never the user's token
+        GatewayConfig config = ConfigLoader.load(demoTree(issuer, echo, llm, env), withKey);
         GatewayServer gateway = GatewayServer.start(vertx, config, accessLog);
-        return new DemoMode(issuer, echo, gateway);
+        return new DemoMode(issuer, echo, llm, gateway);
     }
 
     /** The demo defaults, as if they came from a config file. */
-    static ObjectNode demoTree(DemoIssuer issuer, EchoBackend echo, Map<String, String> env) {
+    static final String DEMO_LLM_KEY_ENV = "DEMO_LLM_API_KEY";
+
+    static ObjectNode demoTree(DemoIssuer issuer, EchoBackend echo, FakeLlm llm, Map<String, String> env) {
         ObjectNode root = ConfigLoader.emptyTree();
         root.put("mode", "demo");
         ObjectNode server = root.putObject("server");
@@ -52,6 +59,27 @@ public final class DemoMode {
         iss.put("jwks_uri", issuer.jwksUri());
         identity.putArray("scopes_supported").add("tool:read").add("tool:write");
         root.putObject("proxy").put("target", "http://127.0.0.1:" + echo.port());
+        // The fake LLM speaks both APIs; "demo-smart" is an alias that prefers the Anthropic-speaking side, so a
+        // client of either API sees translation at work. PII is pseudonymised on the way to the model and restored
+        // on the way back: the echo model shows what the provider saw.
+        ObjectNode llmNode = root.putObject("llm");
+        ObjectNode providers = llmNode.putObject("providers");
+        String base = "http://127.0.0.1:" + llm.port() + "/v1";
+        for (String[] p : new String[][] {{"fake-openai", "openai"}, {"fake-anthropic", "anthropic"}}) {
+            ObjectNode provider = providers.putObject(p[0]);
+            provider.put("kind", p[1]);
+            provider.put("base_url", base);
+            provider.put("allow_private", true);
+            provider.put("data_policy", "internal");
+            provider.putObject("auth").put("mode", "api_key").put("env", DEMO_LLM_KEY_ENV);
+        }
+        ObjectNode models = llmNode.putObject("models");
+        models.putObject("echo").putArray("targets").add("fake-openai/echo");
+        models.putObject("demo-smart").putArray("targets").add("fake-anthropic/echo").add("fake-openai/echo");
+        ObjectNode transform = root.putObject("transform");
+        transform.put("block_threshold", 101);
+        transform.putObject("actions").put("email", "pseudonymize").put("phone", "pseudonymize")
+                .put("credit_card", "pseudonymize").put("iban", "pseudonymize");
         return root;
     }
 
@@ -108,6 +136,8 @@ public final class DemoMode {
                 curl -si %1$s/protected/ping
                 curl -s %1$s/.well-known/oauth-protected-resource
                 curl -s -X POST %2$smint -H 'Content-Type: application/json' -d '{"sub":"alice","scope":"tool:read","org_id":"acme"}'
+                curl -s %1$s/v1/chat/completions -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"model":"demo-smart","messages":[{"role":"user","content":"Hi, I am jane@example.com"}]}'
+                  (the fake LLM echoes what it received: the model saw <EMAIL_1>, you get your address back)
                 ================================================================================
                 """.formatted(gw, issuer.issuer(), echo.port(), token));
         out.flush();
@@ -117,6 +147,7 @@ public final class DemoMode {
     public void stop() {
         gateway.stop();
         try {
+            llm.close().await(5, TimeUnit.SECONDS);
             echo.close().await(5, TimeUnit.SECONDS);
             issuer.close().await(5, TimeUnit.SECONDS);
         } catch (Exception ignored) {

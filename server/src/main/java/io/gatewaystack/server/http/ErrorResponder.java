@@ -16,10 +16,36 @@ import java.util.Map;
  */
 public final class ErrorResponder {
 
+    /** Turns an error into the response body: the contract's shape by default, an SDK's shape on LLM routes. */
+    @FunctionalInterface
+    public interface BodyShape {
+        Object body(GatewayError error);
+    }
+
     private final PublicUrls publicUrls;
+    private final BodyShape shape;
 
     public ErrorResponder(PublicUrls publicUrls) {
+        this(publicUrls, ErrorResponder::contractBody);
+    }
+
+    private ErrorResponder(PublicUrls publicUrls, BodyShape shape) {
         this.publicUrls = publicUrls;
+        this.shape = shape;
+    }
+
+    /** The same responder writing bodies in another shape (status, headers and challenges unchanged). */
+    public ErrorResponder withBodyShape(BodyShape newShape) {
+        return new ErrorResponder(publicUrls, newShape);
+    }
+
+    /** {@code {"error":code,"error_description":description, ...details}}. */
+    public static Object contractBody(GatewayError error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.code().code());
+        body.put("error_description", error.description());
+        body.putAll(error.details());
+        return body;
     }
 
     /** Answers with the error; when no layer rejected the request, records it as the exchange's failure. */
@@ -46,11 +72,7 @@ public final class ErrorResponder {
         if (retryAfter instanceof Number seconds) {
             response.putHeader("Retry-After", Long.toString(seconds.longValue()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error.code().code());
-        body.put("error_description", error.description());
-        body.putAll(error.details());
-        response.end(JsonBodies.encode(body));
+        response.end(JsonBodies.encode(shape.body(error)));
     }
 
     /** The URL of the protected resource metadata that applies to this request's path. */

@@ -33,6 +33,7 @@ public final class GatewayRoute implements Handler<RoutingContext> {
     private final ErrorResponder errors;
     private final RequestIds requestIds;
     private final boolean bodyReadable;
+    private boolean apiKeyAsBearer;
 
     /**
      * @param bodyReadable whether the route's layers may read the body (a {@code ReadBody} layer in its chain);
@@ -53,6 +54,15 @@ public final class GatewayRoute implements Handler<RoutingContext> {
         handle(routingContext.request());
     }
 
+    /**
+     * Lets SDKs that only send API keys authenticate: on this route an {@code x-api-key} header is read as the
+     * bearer token when there is no {@code Authorization} header (it still goes through the identity layer).
+     */
+    public GatewayRoute acceptApiKeyHeader() {
+        this.apiKeyAsBearer = true;
+        return this;
+    }
+
     /** The same, for a request dispatched without the router (the proxy's fast path). */
     public void handle(HttpServerRequest request) {
         request.pause(); // keep the body until a terminal wants it; layers may take a while
@@ -63,7 +73,7 @@ public final class GatewayRoute implements Handler<RoutingContext> {
                 .path(request.path())
                 .query(request.query())
                 .remoteAddress(request.remoteAddress() == null ? null : request.remoteAddress().hostAddress())
-                .headers(request::getHeader)
+                .headers(apiKeyAsBearer ? name -> headerOrApiKey(request, name) : request::getHeader)
                 .routeName(name)
                 .build();
         if (bodyReadable) {
@@ -83,6 +93,15 @@ public final class GatewayRoute implements Handler<RoutingContext> {
                 eventLoop.runOnContext(v -> afterLayers(request, ctx, verdict));
             }
         });
+    }
+
+    private static String headerOrApiKey(HttpServerRequest request, String name) {
+        String value = request.getHeader(name);
+        if (value == null && "Authorization".equalsIgnoreCase(name)) {
+            String apiKey = request.getHeader("x-api-key");
+            return apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.trim();
+        }
+        return value;
     }
 
     private void afterLayers(HttpServerRequest request, RequestContext ctx, Verdict verdict) {

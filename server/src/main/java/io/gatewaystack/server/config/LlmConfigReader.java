@@ -1,0 +1,115 @@
+package io.gatewaystack.server.config;
+
+import io.gatewaystack.server.llm.LlmSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the {@code llm:} section: providers, their credentials (from the environment or files) and model routes. */
+final class LlmConfigReader {
+
+    private LlmConfigReader() {
+    }
+
+    static LlmSettings read(ConfigNode n, Map<String, String> env) {
+        n.allowOnly(Set.of("providers", "models", "max_attempts", "backoff_ms", "circuit_breaker", "sensitive_labels",
+                "max_response_bytes"));
+        Map<String, LlmSettings.Provider> providers = new LinkedHashMap<>();
+        ConfigNode p = n.child("providers");
+        for (String name : p.names()) {
+            providers.put(name, provider(name, p.child(name), env));
+        }
+        Map<String, LlmSettings.ModelRoute> models = new LinkedHashMap<>();
+        ConfigNode m = n.child("models");
+        for (String name : m.names()) {
+            ConfigNode model = m.child(name).allowOnly(Set.of("targets"));
+            List<LlmSettings.Target> targets = new ArrayList<>();
+            for (String t : model.stringList("targets", List.of())) {
+                int slash = t.indexOf('/');
+                if (slash <= 0 || slash == t.length() - 1) {
+                    throw new ConfigException(model.keyOf("targets"), "'" + t + "' must be provider/model");
+                }
+                String provider = t.substring(0, slash);
+                if (!providers.containsKey(provider)) {
+                    throw new ConfigException(model.keyOf("targets"), "names the unknown provider '" + provider + "'");
+                }
+                targets.add(new LlmSettings.Target(provider, t.substring(slash + 1)));
+            }
+            if (targets.isEmpty()) {
+                throw new ConfigException(model.keyOf("targets"), "must list at least one provider/model");
+            }
+            models.put(name, new LlmSettings.ModelRoute(name, targets));
+        }
+        ConfigNode breaker = n.child("circuit_breaker").allowOnly(Set.of("failures", "open_seconds"));
+        return new LlmSettings(providers, models,
+                n.integer("max_attempts", 3, 1, 10),
+                n.millis("backoff_ms", Duration.ofMillis(50), 0, 10_000),
+                breaker.integer("failures", 5, 1, 1000),
+                breaker.seconds("open_seconds", Duration.ofSeconds(30), 1, 3600),
+                n.stringList("sensitive_labels", List.of("phi", "medical", "secrets")),
+                n.longValue("max_response_bytes", 16L * 1024 * 1024, 1024, 1L << 30));
+    }
+
+    private static LlmSettings.Provider provider(String name, ConfigNode n, Map<String, String> env) {
+        n.allowOnly(Set.of("kind", "base_url", "auth", "data_policy", "timeout_ms", "allow_private", "api_version"));
+        String kindText = n.string("kind", "openai_compatible");
+        LlmSettings.Kind kind;
+        try {
+            kind = LlmSettings.Kind.valueOf(kindText.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.keyOf("kind"), "must be openai, anthropic, azure_openai, gemini or openai_compatible");
+        }
+        String base = n.string("base_url", null);
+        if (base == null) {
+            throw new ConfigException(n.keyOf("base_url"), "is required");
+        }
+        URI baseUrl = URI.create(base);
+        if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme()) || baseUrl.getHost() == null) {
+            throw new ConfigException(n.keyOf("base_url"), "must be an http(s) URL with a host");
+        }
+        ConfigNode auth = n.child("auth").allowOnly(Set.of("mode", "env", "file", "header"));
+        String modeText = auth.string("mode", "none").toUpperCase(Locale.ROOT);
+        LlmSettings.AuthMode mode;
+        try {
+            mode = LlmSettings.AuthMode.valueOf(modeText);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(auth.keyOf("mode"), "must be api_key, forward_bearer or none");
+        }
+        String key = null;
+        String header = auth.string("header", kind.speaksAnthropic() ? "x-api-key"
+                : kind == LlmSettings.Kind.AZURE_OPENAI ? "api-key" : "Authorization");
+        if (mode == LlmSettings.AuthMode.API_KEY) {
+            String envName = auth.string("env", null);
+            String file = auth.string("file", null);
+            if (envName != null) {
+                key = env.get(envName);
+                if (key == null || key.isBlank()) {
+                    throw new ConfigException(auth.keyOf("env"), "the environment variable " + envName + " is not set");
+                }
+            } else if (file != null) {
+                try {
+                    key = Files.readString(Path.of(file)).trim();
+                } catch (IOException e) {
+                    throw new ConfigException(auth.keyOf("file"), "cannot read " + file);
+                }
+            } else {
+                throw new ConfigException(auth.path(), "api_key needs env (a variable name) or file (never the key itself)");
+            }
+        }
+        String policy = n.string("data_policy", "standard");
+        if (!List.of("standard", "zero_retention", "internal").contains(policy)) {
+            throw new ConfigException(n.keyOf("data_policy"), "must be standard, zero_retention or internal");
+        }
+        return new LlmSettings.Provider(name, kind, baseUrl, mode, header, key == null ? null : key.trim(), policy,
+                n.millis("timeout_ms", Duration.ofSeconds(60), 100, 3_600_000),
+                n.bool("allow_private", false), n.string("api_version", null));
+    }
+}

@@ -1,0 +1,97 @@
+package io.gatewaystack.server.llm;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The LLM gateway's configuration: providers (where models live and how to authenticate to them) and models
+ * (the names clients use, each an ordered list of provider targets: failover goes down the list).
+ *
+ * @param providers      by name
+ * @param models         by the name clients send; an alias simply names targets of another model name
+ * @param maxAttempts    how many targets one request may try (retryable failures only: connect errors, 429, 5xx,
+ *                       and only before the first byte was sent to the client)
+ * @param backoff        pause before trying the next target
+ * @param breakerFailures consecutive failures that open a target's circuit breaker
+ * @param breakerOpen    how long an open breaker skips its target
+ * @param sensitiveLabels content labels (from the transform layer) that may only go to providers whose data policy
+ *                       is {@code zero_retention} or {@code internal}
+ * @param maxResponseBytes the largest non-streamed upstream answer accepted
+ */
+public record LlmSettings(
+        Map<String, Provider> providers,
+        Map<String, ModelRoute> models,
+        int maxAttempts,
+        Duration backoff,
+        int breakerFailures,
+        Duration breakerOpen,
+        List<String> sensitiveLabels,
+        long maxResponseBytes) {
+
+    public LlmSettings {
+        providers = Map.copyOf(providers);
+        models = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(models));
+        sensitiveLabels = List.copyOf(sensitiveLabels);
+    }
+
+    public boolean enabled() {
+        return !models.isEmpty();
+    }
+
+    /** The API a provider speaks. Azure, Gemini's OpenAI endpoint, vLLM, Ollama and LM Studio speak OpenAI's. */
+    public enum Kind {
+        OPENAI, ANTHROPIC, AZURE_OPENAI, GEMINI, OPENAI_COMPATIBLE;
+
+        public boolean speaksAnthropic() {
+            return this == ANTHROPIC;
+        }
+    }
+
+    /** How the gateway authenticates to a provider. */
+    public enum AuthMode { API_KEY, FORWARD_BEARER, NONE }
+
+    /**
+     * One upstream provider.
+     *
+     * @param name         its name in the config
+     * @param kind         which API it speaks
+     * @param baseUrl      e.g. {@code https://api.openai.com/v1}; paths {@code /chat/completions}, {@code /messages},
+     *                     {@code /embeddings} are appended (Azure: the deployment URL, {@code api-version} added)
+     * @param authMode     api key (from an environment variable or a file; never from the client), forward the
+     *                     client's bearer token, or none
+     * @param apiKeyHeader the header carrying the key ({@code Authorization} as Bearer, {@code x-api-key}, {@code api-key})
+     * @param apiKey       the key itself (read at start), or null
+     * @param dataPolicy   {@code standard}, {@code zero_retention} or {@code internal}: what sensitive content may go there
+     * @param timeout      how long the provider may stay silent (before the first byte and between chunks)
+     * @param allowPrivate whether the provider may be on loopback or a private network (local model servers, the demo)
+     * @param apiVersion   Azure's {@code api-version}, else null
+     */
+    public record Provider(String name, Kind kind, URI baseUrl, AuthMode authMode, String apiKeyHeader, String apiKey,
+                           String dataPolicy, Duration timeout, boolean allowPrivate, String apiVersion) {
+        @Override
+        public String toString() {
+            return "Provider[" + name + ", " + kind + ", " + baseUrl + ", auth=" + authMode + "]"; // never the key
+        }
+
+        public boolean mayReceiveSensitiveContent() {
+            return "zero_retention".equals(dataPolicy) || "internal".equals(dataPolicy);
+        }
+    }
+
+    /** One concrete place a model name can be served: a provider and the model name it knows. */
+    public record Target(String provider, String model) {
+        @Override
+        public String toString() {
+            return provider + "/" + model;
+        }
+    }
+
+    /** A model name clients use, with its targets in failover order. */
+    public record ModelRoute(String name, List<Target> targets) {
+        public ModelRoute {
+            targets = List.copyOf(targets);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.gatewaystack.server.llm;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One circuit breaker per target (provider + model): after {@code failures} consecutive failures the target is
+ * skipped for {@code openFor}, then one trial request decides whether it is back. Keeps a dead provider from
+ * costing every request a timeout before failover.
+ */
+public final class TargetHealth {
+
+    private final CircuitBreakerConfig config;
+    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+    public TargetHealth(int failures, Duration openFor) {
+        this.config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(failures)
+                .minimumNumberOfCalls(failures)
+                .failureRateThreshold(100) // all of the last N failed: "consecutive" failures
+                .waitDurationInOpenState(openFor)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build();
+    }
+
+    /** Whether the target may be tried now (an open breaker says no). */
+    public boolean tryAcquire(LlmSettings.Target target) {
+        return breaker(target).tryAcquirePermission();
+    }
+
+    public void succeeded(LlmSettings.Target target, long startNanos) {
+        breaker(target).onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void failed(LlmSettings.Target target, long startNanos, Throwable cause) {
+        breaker(target).onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, cause);
+    }
+
+    /** Gives back a permission that was acquired but not used (the attempt never ran). */
+    public void release(LlmSettings.Target target) {
+        breaker(target).releasePermission();
+    }
+
+    public String state(LlmSettings.Target target) {
+        return breaker(target).getState().name();
+    }
+
+    private CircuitBreaker breaker(LlmSettings.Target target) {
+        return breakers.computeIfAbsent(target.toString(), name -> CircuitBreaker.of(name, config));
+    }
+}

@@ -1,0 +1,149 @@
+package io.gatewaystack.server.llm;
+
+import io.gatewaystack.core.RequestContext;
+import io.gatewaystack.proxy.llm.ApiFormat;
+import io.gatewaystack.proxy.upstream.SsrfGuard;
+import io.gatewaystack.proxy.upstream.UpstreamBlockedException;
+import io.gatewaystack.proxy.upstream.UpstreamPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How to reach a provider safely: the request line, the authentication header and — against SSRF — the address.
+ *
+ * <p>The provider's host is resolved off the event loop and every address checked ({@link SsrfGuard}: no loopback,
+ * private, link-local, metadata or mapped forms unless the provider is explicitly marked {@code allow_private});
+ * the connection then goes to that checked address while Host and TLS SNI keep the name, so a DNS answer that
+ * changes between check and connect (rebinding) cannot redirect it. Resolutions are reused for 30 seconds.
+ * Redirects are never followed.
+ */
+public final class Upstreams {
+
+    /** The provider's address is not allowed. */
+    public static final class Blocked extends RuntimeException {
+        Blocked(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private record Pin(SsrfGuard.PinnedTarget target, long expiresAtNanos) {}
+
+    private static final long PIN_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final HttpClient client;
+    private final Executor blocking;
+    private final Map<String, Pin> pins = new ConcurrentHashMap<>();
+
+    public Upstreams(HttpClient client, Executor blocking) {
+        this.client = client;
+        this.blocking = blocking;
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    /** The request options for one call to a provider (completes on the caller's context via Vert.x). */
+    public Future<RequestOptions> request(LlmSettings.Provider provider, ApiFormat format, boolean stream, RequestContext ctx) {
+        String url = url(provider, format);
+        return pin(provider, url).map(pinned -> {
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setHost(pinned.target().host())
+                    .setPort(pinned.target().port())
+                    .setSsl("https".equals(pinned.target().scheme()))
+                    .setServer(SocketAddress.inetSocketAddress(pinned.target().port(), pinned.address().getHostAddress()))
+                    .setURI(pinned.target().path())
+                    .setFollowRedirects(false)
+                    .setConnectTimeout(Math.min(10_000, provider.timeout().toMillis()))
+                    .setIdleTimeout(provider.timeout().toMillis())
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Accept", stream ? "text/event-stream" : "application/json")
+                    .putHeader("X-Request-Id", ctx.requestId());
+            if (format == ApiFormat.ANTHROPIC_MESSAGES) {
+                options.putHeader("anthropic-version", "2023-06-01");
+            }
+            authenticate(options, provider, ctx);
+            return options;
+        });
+    }
+
+    static String url(LlmSettings.Provider provider, ApiFormat format) {
+        String base = provider.baseUrl().toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        String path = format == ApiFormat.ANTHROPIC_MESSAGES ? "/messages" : "/chat/completions";
+        String url = base + path;
+        return provider.apiVersion() == null ? url : url + "?api-version=" + provider.apiVersion();
+    }
+
+    private static void authenticate(RequestOptions options, LlmSettings.Provider provider, RequestContext ctx) {
+        switch (provider.authMode()) {
+            case API_KEY -> {
+                String header = provider.apiKeyHeader();
+                options.putHeader(header, "authorization".equalsIgnoreCase(header) ? "Bearer " + provider.apiKey() : provider.apiKey());
+            }
+            case FORWARD_BEARER -> {
+                String auth = ctx.headers().get("Authorization");
+                if (auth != null) {
+                    options.putHeader("Authorization", auth);
+                }
+            }
+            case NONE -> { }
+        }
+    }
+
+    private Future<SsrfGuard.PinnedTarget> pin(LlmSettings.Provider provider, String url) {
+        // keyed by provider too: two providers may share a URL but not a policy (allow_private)
+        String key = provider.name() + ' ' + url;
+        Pin cached = pins.get(key);
+        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
+            return Future.succeededFuture(cached.target());
+        }
+        Promise<SsrfGuard.PinnedTarget> promise = Promise.promise();
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        try {
+            blocking.execute(() -> {
+                SsrfGuard.PinnedTarget pinned = null;
+                RuntimeException failure = null;
+                try {
+                    SsrfGuard guard = new SsrfGuard(new UpstreamPolicy(Set.of("http", "https"),
+                            Set.of(provider.baseUrl().getHost()), provider.allowPrivate()));
+                    pinned = guard.pin(url);
+                    pins.put(key, new Pin(pinned, System.nanoTime() + PIN_TTL_NANOS));
+                } catch (UpstreamBlockedException e) {
+                    failure = new Blocked(e.reason());
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                SsrfGuard.PinnedTarget result = pinned;
+                RuntimeException error = failure;
+                Runnable complete = () -> {
+                    if (error != null) {
+                        promise.fail(error);
+                    } else {
+                        promise.complete(result);
+                    }
+                };
+                if (context != null) {
+                    context.runOnContext(v -> complete.run());
+                } else {
+                    complete.run();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            promise.fail(e);
+        }
+        return promise.future();
+    }
+}
