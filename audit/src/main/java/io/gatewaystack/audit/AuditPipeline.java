@@ -49,6 +49,7 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running = true;
     private volatile boolean halted;
     private volatile boolean spoolOverLimit;
@@ -132,6 +133,7 @@ public final class AuditPipeline implements AutoCloseable {
             dropped.incrementAndGet();
             return false;
         }
+        accepted.increment();
         return true;
     }
 
@@ -393,19 +395,12 @@ public final class AuditPipeline implements AutoCloseable {
     public boolean awaitDelivered(java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (queue.isEmpty() && maxSinkLag() == 0 && writerIdle()) {
+            if (written.get() >= accepted.sum() && maxSinkLag() == 0) {
                 return true;
             }
             sleep(5);
         }
         return false;
-    }
-
-    private boolean writerIdle() {
-        // after the queue is empty, the writer publishes its last batch within one loop
-        long before = spool.durablePos();
-        sleep(2);
-        return queue.isEmpty() && spool.durablePos() == before && maxSinkLag() == 0;
     }
 
     /**
