@@ -86,4 +86,22 @@ public record AuditConfig(
         return new AuditConfig(instanceId, spoolDir, capacity, segmentBytes, spoolMaxBytes, onSpoolFull, fsync,
                 fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch);
     }
+
+    /**
+     * A seal key from configuration text: {@code base64:...} or {@code hex:...}, else the UTF-8 bytes of the
+     * text. Null or blank gives null (no seals).
+     */
+    public static byte[] parseKey(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String t = text.trim();
+        if (t.startsWith("base64:")) {
+            return java.util.Base64.getDecoder().decode(t.substring(7));
+        }
+        if (t.startsWith("hex:")) {
+            return java.util.HexFormat.of().parseHex(t.substring(4));
+        }
+        return t.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
