@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "User-scoped AI governance gateway: verified identity, policy, limits, routing and audit for "
                 + "every model and tool call.",
-        subcommands = {ServeCommand.class, DemoCommand.class, PolicyCommand.class, ScanCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, PolicyCommand.class, ScanCommand.class, AuditCommand.class, UsageCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GatewayStackCommand implements Runnable {
 
