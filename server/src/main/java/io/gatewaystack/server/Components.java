@@ -30,6 +30,7 @@ record Components(
         PolicyLayer policy,
         LimitsLayer limits,
         AccessLogLayer accessLog,
+        AuditRuntime audit,
         IdentityInjection injection,
         PublicUrls publicUrls,
         ErrorResponder errors,

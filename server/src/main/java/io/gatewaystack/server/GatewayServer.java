@@ -65,12 +65,13 @@ public final class GatewayServer {
     private final HttpClient idpClient;
     private final LimitStore limitStore;
     private final PolicyRuntime policy;
+    private final AuditRuntime audit;
     private final List<HttpServer> servers;
     private final int port;
 
     private GatewayServer(Vertx vertx, GatewayConfig config, TokenVerifier verifier, ThreadPoolExecutor blocking,
                           AccessLogWriter accessLogWriter, HttpClient idpClient, LimitStore limitStore,
-                          PolicyRuntime policy, List<HttpServer> servers, int port) {
+                          PolicyRuntime policy, AuditRuntime audit, List<HttpServer> servers, int port) {
         this.vertx = vertx;
         this.config = config;
         this.verifier = verifier;
@@ -79,6 +80,7 @@ public final class GatewayServer {
         this.idpClient = idpClient;
         this.limitStore = limitStore;
         this.policy = policy;
+        this.audit = audit;
         this.servers = servers;
         this.port = port;
     }
@@ -91,6 +93,15 @@ public final class GatewayServer {
      */
     public static GatewayServer start(Vertx vertx, GatewayConfig config, OutputStream accessLog) {
         PolicyRuntime policy = PolicyRuntime.start(config.policy()); // a bad policy file stops the start, first
+        AuditRuntime audit;
+        try {
+            audit = AuditRuntime.start(config.audit());
+        } catch (RuntimeException e) {
+            if (policy != null) {
+                policy.close();
+            }
+            throw e;
+        }
         TokenVerifier verifier = new TokenVerifier(config.identity());
         ThreadPoolExecutor blocking = blockingExecutor();
         // Fetch the signing keys before taking traffic; a down IdP does not stop the start (health says 503).
@@ -116,12 +127,13 @@ public final class GatewayServer {
                 policy == null ? null : policy.layer(),
                 limitStore == null ? null : new LimitsLayer(config.limits(), limitStore),
                 new AccessLogLayer(writer),
+                audit,
                 injection,
                 publicUrls,
                 errors,
                 new RequestIds(),
                 new TargetHealth(config.llm().breakerFailures(), config.llm().breakerOpen()),
-                new HealthRoutes(verifier, blocking, config.mode().label(), version()),
+                new HealthRoutes(verifier, blocking, config.mode().label(), version(), audit == null ? null : audit.pipeline()),
                 new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),
                 new ProtectedRoutes());
@@ -142,11 +154,15 @@ public final class GatewayServer {
             if (policy != null) {
                 policy.close();
             }
+            if (audit != null) {
+                audit.close();
+            }
             throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + rootMessage(e), e);
         }
         log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
                 config.mode().label(), config.server().eventLoops());
-        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, policy, servers, port);
+        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, policy, audit, servers,
+                port);
     }
 
     public int port() {
@@ -180,6 +196,9 @@ public final class GatewayServer {
         }
         if (policy != null) {
             policy.close();
+        }
+        if (audit != null) {
+            audit.close(); // after the drain: every request that finished is in the spool, the chain sealed
         }
         accessLogWriter.close();
     }

@@ -83,6 +83,12 @@ final class Routes {
         router.route("/health/idp").handler(route("health.idp", open(READ), health.identityProvider()));
         router.route("/health/auth0").handler(route("health.idp", open(READ), health.identityProvider()));
 
+        if (c.audit() != null) {
+            router.route("/metrics").handler(route("metrics", open(READ), (request, ctx) -> request.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(c.audit().metrics().scrape())));
+        }
+
         router.route("/.well-known/oauth-protected-resource").handler(
                 route("discovery.prm", open(READ), discovery.protectedResourceMetadata("")));
         router.route("/.well-known/oauth-protected-resource/mcp").handler(
@@ -142,8 +148,7 @@ final class Routes {
 
     /** audit, shape(POST), identity, read-body(JSON), model, [transform], [policy], [limits]. */
     private Pipeline llmChain(LlmSettings llm) {
-        List<Layer> layers = new ArrayList<>();
-        layers.add(c.accessLog());
+        List<Layer> layers = audited();
         layers.add(new RequestShape(Set.of("POST"), c.config().server().maxBodyBytes()));
         layers.add(c.identity());
         layers.add(new ReadBody(c.config().server().maxBodyBytes(), true));
@@ -162,7 +167,23 @@ final class Routes {
 
     /** Public routes: audited, shape-checked, no token. */
     private Pipeline open(Set<String> methods) {
-        return pipeline(List.of(c.accessLog(), new RequestShape(methods, c.config().server().maxBodyBytes())));
+        List<Layer> layers = audited();
+        layers.add(new RequestShape(methods, c.config().server().maxBodyBytes()));
+        return pipeline(layers);
+    }
+
+    /**
+     * Every chain starts with the access log and the audit trail: first in, so their completion runs last and sees
+     * every outcome, including rejections by the layers after them (and the audit layer's own 503 when the trail
+     * cannot take events: an auditable gateway does not serve unaudited).
+     */
+    private List<Layer> audited() {
+        List<Layer> layers = new ArrayList<>();
+        layers.add(c.accessLog());
+        if (c.audit() != null) {
+            layers.add(c.audit().layer());
+        }
+        return layers;
     }
 
     /** What a route does with the request body. */
@@ -181,8 +202,7 @@ final class Routes {
      */
     private Pipeline authenticated(Set<String> methods, List<String> scopes, Body body) {
         long maxBody = c.config().server().maxBodyBytes();
-        List<Layer> layers = new ArrayList<>();
-        layers.add(c.accessLog());
+        List<Layer> layers = audited();
         layers.add(new RequestShape(methods, maxBody));
         layers.add(c.identity());
         if (!scopes.isEmpty()) {

@@ -35,13 +35,14 @@ class DiscoveryTest {
         idp.start(InetAddress.getByName("127.0.0.1"), 0);
         issuer = idp.issuerUrl("default").toString();
         gateway = TestGateway.start(vertx, """
+                audit: {dir: AUDITDIR}
                 server: {host: 127.0.0.1, port: 0, event_loops: 1, trusted_proxies: ["10.9.9.9"]}
                 identity:
                   issuers:
                     - issuer: %s
                       audiences: [%s]
                   scopes_supported: [openid, profile]
-                """.formatted(issuer, AUDIENCE), Map.of("TOOL_SCOPES_JSON", "{\"crm\":[\"crm:read\"],\"notes\":[\"notes:write\",\"crm:read\"]}"));
+                """.formatted(issuer, AUDIENCE).replace("AUDITDIR", TestGateway.tempDir()), Map.of("TOOL_SCOPES_JSON", "{\"crm\":[\"crm:read\"],\"notes\":[\"notes:write\",\"crm:read\"]}"));
         http = new Http(vertx);
     }
 

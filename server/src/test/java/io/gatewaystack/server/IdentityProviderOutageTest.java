@@ -24,6 +24,7 @@ class IdentityProviderOutageTest {
         int dead = Ports.free();
         // The issuer's name is the test signer's, but its keys and metadata live on a port nobody listens on.
         gateway = TestGateway.start(vertx, """
+                audit: {dir: AUDITDIR}
                 server: {host: 127.0.0.1, port: 0, event_loops: 1}
                 identity:
                   issuers:
@@ -31,7 +32,7 @@ class IdentityProviderOutageTest {
                       audiences: [%s]
                       jwks_uri: http://127.0.0.1:%d/jwks.json
                   jwks: {http_timeout_ms: 500, refresh_min_interval_seconds: 0}
-                """.formatted(signer.issuer(), TestIssuer.AUDIENCE, dead));
+                """.formatted(signer.issuer(), TestIssuer.AUDIENCE, dead).replace("AUDITDIR", TestGateway.tempDir()));
         http = new Http(vertx);
         gateway.server().config(); // started
     }

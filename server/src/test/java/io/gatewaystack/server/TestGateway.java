@@ -47,11 +47,22 @@ final class TestGateway implements AutoCloseable {
                       audiences: [%s]
                       jwks_uri: %s
                   scopes_supported: [openid, tool:read]
+                audit:
+                  dir: %s
                 %s
                 %s
-                """.formatted(issuer.issuer(), TestIssuer.AUDIENCE, issuer.jwksUri(),
+                """.formatted(issuer.issuer(), TestIssuer.AUDIENCE, issuer.jwksUri(), tempDir(),
                 proxyTarget == null ? "" : "proxy:\n  target: " + proxyTarget + "\n  response_timeout_ms: 500",
                 extra == null ? "" : extra);
+    }
+
+    /** A fresh directory for one gateway's audit spool and store. */
+    static String tempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("gw-audit").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     String url(String path) {

@@ -57,7 +57,8 @@ public final class ConfigLoader {
             Map.entry("PROXY_TARGET", "proxy.target"),
             Map.entry("PROXY_INJECT_HEADER", "proxy.inject_header"),
             Map.entry("PROXY_INJECT_QUERY", "proxy.inject_query"),
-            Map.entry("GATEWAY_POLICY_PATH", "policy.path"));
+            Map.entry("GATEWAY_POLICY_PATH", "policy.path"),
+            Map.entry("DATABASE_URL", "audit.database_url"));
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -207,7 +208,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig build(ConfigNode root, Map<String, String> env) {
         root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy",
-                "transform", "llm"));
+                "transform", "llm", "audit"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -240,8 +241,48 @@ public final class ConfigLoader {
                 p.millis("reload_interval_ms", Duration.ofSeconds(2), 100, 3_600_000));
         TransformConfig transform = transform(root.child("transform"));
         LlmSettings llm = LlmConfigReader.read(root.child("llm"), env);
+        AuditSettings audit = audit(root.child("audit"), env);
         return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
-                transform, llm);
+                transform, llm, audit);
+    }
+
+    private static AuditSettings audit(ConfigNode n, Map<String, String> env) {
+        n.allowOnly(Set.of("enabled", "dir", "instance_id", "database_url", "json_lines", "spool_max_bytes", "on_spool_full"));
+        String full = n.string("on_spool_full", "fail_closed").toLowerCase(java.util.Locale.ROOT);
+        if (!full.equals("fail_closed") && !full.equals("alarm")) {
+            throw new ConfigException(n.keyOf("on_spool_full"), "must be fail_closed or alarm");
+        }
+        String key = env.get("GATEWAYSTACK_AUDIT_SEAL_KEY");
+        byte[] sealKey = null;
+        if (key != null && !key.isBlank()) {
+            try {
+                sealKey = io.gatewaystack.audit.AuditConfig.parseKey(key.trim());
+            } catch (RuntimeException e) {
+                throw new ConfigException("GATEWAYSTACK_AUDIT_SEAL_KEY", e.getMessage());
+            }
+            if (sealKey.length < 32) {
+                throw new ConfigException("GATEWAYSTACK_AUDIT_SEAL_KEY", "must be at least 32 bytes");
+            }
+        }
+        String url = n.string("database_url", null);
+        return new AuditSettings(
+                n.bool("enabled", true),
+                Path.of(n.string("dir", "./data")),
+                n.string("instance_id", defaultInstanceId()),
+                url == null ? null : JdbcUrls.toJdbc(url, n.keyOf("database_url")),
+                n.string("json_lines", null),
+                n.longValue("spool_max_bytes", 1L << 30, 1L << 20, Long.MAX_VALUE),
+                full.equals("fail_closed"),
+                sealKey);
+    }
+
+    private static String defaultInstanceId() {
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            return host == null || host.isBlank() ? "gateway" : host;
+        } catch (java.io.IOException e) {
+            return "gateway";
+        }
     }
 
     /** The transform section; null when absent or {@code enabled: false}. Detectors are compiled (and checked) here. */

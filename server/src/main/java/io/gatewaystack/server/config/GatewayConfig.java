@@ -23,6 +23,7 @@ import java.util.Map;
  * @param policy           policy files and reloading ({@code GATEWAY_POLICY_PATH})
  * @param transform        PII/secret detection and redaction on bodies the gateway reads, or null when off
  * @param llm              model providers and model routes of the LLM gateway ({@code /v1/...}); disabled when empty
+ * @param audit            the tamper-evident audit trail ({@code DATABASE_URL})
  */
 public record GatewayConfig(
         Mode mode,
@@ -35,7 +36,8 @@ public record GatewayConfig(
         LimitsConfig limits,
         PolicySettings policy,
         TransformConfig transform,
-        LlmSettings llm) {
+        LlmSettings llm,
+        AuditSettings audit) {
 
     public enum Mode {
         DEMO, PRODUCTION;

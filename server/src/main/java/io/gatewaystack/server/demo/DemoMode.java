@@ -59,6 +59,7 @@ public final class DemoMode {
         iss.put("jwks_uri", issuer.jwksUri());
         identity.putArray("scopes_supported").add("tool:read").add("tool:write");
         root.putObject("proxy").put("target", "http://127.0.0.1:" + echo.port());
+        root.putObject("audit").put("dir", demoDataDir(env).toString());
         // The fake LLM speaks both APIs; "demo-smart" is an alias that prefers the Anthropic-speaking side, so a
         // client of either API sees translation at work. PII is pseudonymised on the way to the model and restored
         // on the way back: the echo model shows what the provider saw.
@@ -81,6 +82,17 @@ public final class DemoMode {
         transform.putObject("actions").put("email", "pseudonymize").put("phone", "pseudonymize")
                 .put("credit_card", "pseudonymize").put("iban", "pseudonymize");
         return root;
+    }
+
+    /** The demo keeps its audit trail out of the way: DEMO_DATA_DIR, else a fresh temporary folder. */
+    static java.nio.file.Path demoDataDir(Map<String, String> env) {
+        String dir = env.get("DEMO_DATA_DIR");
+        try {
+            return dir != null && !dir.isBlank() ? java.nio.file.Path.of(dir)
+                    : java.nio.file.Files.createTempDirectory("gatewaystack-demo");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
@@ -138,8 +150,10 @@ public final class DemoMode {
                 curl -s -X POST %2$smint -H 'Content-Type: application/json' -d '{"sub":"alice","scope":"tool:read","org_id":"acme"}'
                 curl -s %1$s/v1/chat/completions -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"model":"demo-smart","messages":[{"role":"user","content":"Hi, I am jane@example.com"}]}'
                   (the fake LLM echoes what it received: the model saw <EMAIL_1>, you get your address back)
+                ./gatewaystack usage --by user --since 1d --store %5$s
+                ./gatewaystack audit verify --store %5$s
                 ================================================================================
-                """.formatted(gw, issuer.issuer(), echo.port(), token));
+                """.formatted(gw, issuer.issuer(), echo.port(), token, gateway.config().audit().dir().resolve("audit.db")));
         out.flush();
     }
 

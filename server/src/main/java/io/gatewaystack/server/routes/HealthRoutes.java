@@ -1,5 +1,6 @@
 package io.gatewaystack.server.routes;
 
+import io.gatewaystack.audit.AuditPipeline;
 import io.gatewaystack.identity.IssuerStatus;
 import io.gatewaystack.identity.TokenVerifier;
 import io.gatewaystack.server.http.JsonBodies;
@@ -24,12 +25,15 @@ public final class HealthRoutes {
     private final Executor blocking;
     private final String mode;
     private final String version;
+    private final AuditPipeline audit;
 
-    public HealthRoutes(TokenVerifier verifier, Executor blocking, String mode, String version) {
+    /** @param audit the audit pipeline, or null when auditing is off */
+    public HealthRoutes(TokenVerifier verifier, Executor blocking, String mode, String version, AuditPipeline audit) {
         this.verifier = verifier;
         this.blocking = blocking;
         this.mode = mode;
         this.version = version;
+        this.audit = audit;
     }
 
     public Terminal health() {
@@ -39,14 +43,29 @@ public final class HealthRoutes {
             Map<String, Object> jwks = new LinkedHashMap<>();
             jwks.put("ok", keysAvailable);
             jwks.put("issuers", issuers.stream().map(HealthRoutes::brief).toList());
+            Map<String, Object> checks = new LinkedHashMap<>();
+            checks.put("jwks", jwks);
+            boolean auditOk = true;
+            if (audit != null) {
+                AuditPipeline.Health h = audit.health();
+                auditOk = h.accepting();
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("ok", h.accepting());
+                a.put("alarm", h.alarm());
+                a.put("queue_depth", h.queueDepth());
+                a.put("spool_bytes", h.spoolBytes());
+                a.put("sinks", h.sinks());
+                checks.put("audit", a);
+            }
+            boolean ok = keysAvailable && auditOk;
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("ok", keysAvailable);
+            body.put("ok", ok);
             body.put("mode", mode);
             body.put("version", version);
             body.put("time", Instant.now().toString());
-            body.put("checks", Map.of("jwks", jwks));
+            body.put("checks", checks);
             request.response()
-                    .setStatusCode(keysAvailable ? 200 : 503)
+                    .setStatusCode(ok ? 200 : 503)
                     .putHeader("Content-Type", "application/json")
                     .putHeader("Cache-Control", "no-store")
                     .end(JsonBodies.encode(body));

@@ -1,0 +1,93 @@
+package io.gatewaystack.server;
+
+import io.gatewaystack.audit.AuditConfig;
+import io.gatewaystack.audit.AuditLayer;
+import io.gatewaystack.audit.AuditMetrics;
+import io.gatewaystack.audit.AuditPipeline;
+import io.gatewaystack.audit.AuditSink;
+import io.gatewaystack.audit.store.JdbcAuditStore;
+import io.gatewaystack.audit.store.JsonLinesSink;
+import io.gatewaystack.server.config.AuditSettings;
+import io.gatewaystack.server.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail of a running gateway: the pipeline (queue → spool → sinks), its store, its metrics and the layer
+ * every chain carries. Built at start; {@link #close} flushes the queue into the spool and seals the chain.
+ */
+final class AuditRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditRuntime.class);
+
+    private final AuditPipeline pipeline;
+    private final AuditMetrics metrics;
+    private final AuditLayer layer;
+
+    private AuditRuntime(AuditPipeline pipeline, AuditMetrics metrics) {
+        this.pipeline = pipeline;
+        this.metrics = metrics;
+        this.layer = new AuditLayer(pipeline, metrics);
+    }
+
+    /** Null when auditing is turned off. A store that cannot be opened stops the start (config error). */
+    static AuditRuntime start(AuditSettings settings) {
+        if (!settings.enabled()) {
+            return null;
+        }
+        List<AuditSink> sinks = new ArrayList<>();
+        try {
+            JdbcAuditStore store = settings.databaseUrl() != null
+                    ? JdbcAuditStore.open("postgres", settings.databaseUrl())
+                    : JdbcAuditStore.sqlite(settings.dir().resolve("audit.db"));
+            store.migrate();
+            sinks.add(store);
+        } catch (RuntimeException e) {
+            throw new ConfigException(settings.databaseUrl() != null ? "audit.database_url" : "audit.dir",
+                    "the audit store cannot be opened: " + rootMessage(e));
+        }
+        if (settings.jsonLines() != null) {
+            sinks.add("stdout".equals(settings.jsonLines()) ? JsonLinesSink.stdout()
+                    : JsonLinesSink.file(Path.of(settings.jsonLines()), 64L << 20));
+        }
+        AuditConfig config = AuditConfig.defaults(settings.instanceId(), settings.dir().resolve("audit-spool"))
+                .withSpoolLimits(64L << 20, settings.spoolMaxBytes(),
+                        settings.failClosed() ? AuditConfig.SpoolFullPolicy.FAIL_CLOSED : AuditConfig.SpoolFullPolicy.ALARM);
+        if (settings.sealKey() != null) {
+            config = config.withSealKey(settings.sealKey(), "k1");
+        }
+        AuditPipeline pipeline = new AuditPipeline(config, sinks);
+        log.info("audit trail: chain {} into {}", pipeline.chainId(),
+                settings.databaseUrl() != null ? "PostgreSQL" : settings.dir().resolve("audit.db"));
+        return new AuditRuntime(pipeline, new AuditMetrics().bind(pipeline));
+    }
+
+    AuditLayer layer() {
+        return layer;
+    }
+
+    AuditMetrics metrics() {
+        return metrics;
+    }
+
+    AuditPipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public void close() {
+        pipeline.close(Duration.ofSeconds(5));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}
