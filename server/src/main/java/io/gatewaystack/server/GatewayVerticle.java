@@ -64,6 +64,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setTcpNoDelay(true);
         LlmProxy chat = null;
         LlmProxy messages = null;
+        LlmProxy embeddings = null;
         if (components.config().llm().enabled()) {
             llmClient = vertx.httpClientBuilder()
                     // connections go to pinned (checked) addresses: SNI and certificate checks must use the name
@@ -76,9 +77,11 @@ final class GatewayVerticle extends VerticleBase {
                     LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
             messages = new LlmProxy(ApiFormat.ANTHROPIC_MESSAGES, components.config().llm(), upstreams,
                     components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.ANTHROPIC_MESSAGES), vertx);
+            embeddings = new LlmProxy(LlmProxy.Operation.EMBEDDINGS, ApiFormat.OPENAI_CHAT, components.config().llm(),
+                    upstreams, components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
         }
         HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages));
+                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages, embeddings));
         return server.listen().onSuccess(servers::add);
     }
 

@@ -62,7 +62,7 @@ final class Routes {
      * The request handler: proxy traffic (the bulk of it) goes straight to its route, everything else through the
      * router. Both paths run the same path guard first.
      */
-    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy, LlmProxy chat, LlmProxy messages) {
+    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy, LlmProxy chat, LlmProxy messages, LlmProxy embeddings) {
         Router router = Router.router(vertx);
         HealthRoutes health = c.health();
         DiscoveryRoutes discovery = c.discovery();
@@ -113,7 +113,7 @@ final class Routes {
         router.route("/proxy/*").handler(proxyRoute);
 
         if (chat != null) {
-            llmRoutes(router, chat, messages);
+            llmRoutes(router, chat, messages, embeddings);
         }
 
         router.route().last().handler(route("not-found", open(ANY),
@@ -130,10 +130,11 @@ final class Routes {
     }
 
     /**
-     * The LLM gateway: {@code /v1/chat/completions} (OpenAI), {@code /v1/messages} (Anthropic), {@code /v1/models}.
+     * The LLM gateway: {@code /v1/chat/completions} (OpenAI), {@code /v1/messages} (Anthropic), {@code /v1/embeddings}
+     * (OpenAI-format providers only), {@code /v1/models}.
      * The token may come as {@code x-api-key} for SDKs that only send API keys; errors take each SDK's shape.
      */
-    private void llmRoutes(Router router, LlmProxy chat, LlmProxy messages) {
+    private void llmRoutes(Router router, LlmProxy chat, LlmProxy messages, LlmProxy embeddings) {
         LlmSettings llm = c.config().llm();
         ErrorResponder openAiErrors = LlmErrors.shaped(errors, ApiFormat.OPENAI_CHAT);
         ErrorResponder anthropicErrors = LlmErrors.shaped(errors, ApiFormat.ANTHROPIC_MESSAGES);
@@ -141,6 +142,8 @@ final class Routes {
                 new GatewayRoute("llm.chat", llmChain(llm), chat, openAiErrors, requestIds, true).acceptApiKeyHeader());
         router.route("/v1/messages").handler(
                 new GatewayRoute("llm.messages", llmChain(llm), messages, anthropicErrors, requestIds, true).acceptApiKeyHeader());
+        router.route("/v1/embeddings").handler(
+                new GatewayRoute("llm.embeddings", llmChain(llm), embeddings, openAiErrors, requestIds, true).acceptApiKeyHeader());
         router.route("/v1/models").handler(
                 new GatewayRoute("llm.models", authenticated(READ), new ModelList(llm, c.policy()), openAiErrors, requestIds, false)
                         .acceptApiKeyHeader());

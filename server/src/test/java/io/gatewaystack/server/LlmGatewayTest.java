@@ -178,6 +178,20 @@ class LlmGatewayTest {
     }
 
     @Test
+    void embeddingsGoToOpenAiFormatProvidersOnly() {
+        Http.Response r = http.post(gateway.url("/v1/embeddings"), "{\"model\":\"flaky\",\"input\":[\"a b\",\"c\"]}",
+                "Authorization", "Bearer " + alice, "Content-Type", "application/json");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("data").size()).isEqualTo(2);
+        assertThat(r.json().get("model").asString()).isEqualTo("flaky");
+        assertThat(Http.JSON.readTree(fake.lastRequestBody()).get("user").asString()).isEqualTo("alice");
+        Http.Response anthropicOnly = http.post(gateway.url("/v1/embeddings"), "{\"model\":\"claude-echo\",\"input\":\"x\"}",
+                "Authorization", "Bearer " + alice, "Content-Type", "application/json");
+        assertThat(anthropicOnly.status()).isEqualTo(400);
+        assertThat(anthropicOnly.json().get("error").get("message").asString()).contains("does not offer embeddings");
+    }
+
+    @Test
     void modelsListsTheConfiguredModels() {
         Http.Response r = http.get(gateway.url("/v1/models"), "Authorization", "Bearer " + alice);
         assertThat(r.status()).isEqualTo(200);

@@ -52,6 +52,10 @@ public final class LlmProxy implements Terminal {
 
     public static final String TTFT_ATTRIBUTE = "llm.ttft_ms";
 
+    /** What the route asks a model for. Embeddings exist only in the OpenAI API: no translation, no streaming. */
+    public enum Operation { CHAT, EMBEDDINGS }
+
+    private final Operation operation;
     private final ApiFormat clientFormat;
     private final LlmSettings settings;
     private final Upstreams upstreams;
@@ -62,6 +66,12 @@ public final class LlmProxy implements Terminal {
 
     public LlmProxy(ApiFormat clientFormat, LlmSettings settings, Upstreams upstreams, TargetHealth health,
                     ErrorResponder errors, Vertx vertx) {
+        this(Operation.CHAT, clientFormat, settings, upstreams, health, errors, vertx);
+    }
+
+    public LlmProxy(Operation operation, ApiFormat clientFormat, LlmSettings settings, Upstreams upstreams,
+                    TargetHealth health, ErrorResponder errors, Vertx vertx) {
+        this.operation = operation;
         this.clientFormat = clientFormat;
         this.settings = settings;
         this.upstreams = upstreams;
@@ -77,6 +87,12 @@ public final class LlmProxy implements Terminal {
         LlmSettings.ModelRoute route = settings.models().get(model);
         if (route == null) {
             errors.send(request, ctx, GatewayError.of(ErrorCode.NOT_FOUND, "The model '" + model + "' does not exist here."));
+            return;
+        }
+        if (operation == Operation.EMBEDDINGS && route.targets().stream()
+                .map(t -> settings.providers().get(t.provider()))
+                .allMatch(p -> p == null || p.kind().speaksAnthropic())) {
+            errors.send(request, ctx, GatewayError.of(ErrorCode.INVALID_REQUEST, "The model '" + model + "' does not offer embeddings."));
             return;
         }
         List<LlmSettings.Target> candidates = eligibleTargets(route, ctx);
@@ -98,8 +114,8 @@ public final class LlmProxy implements Terminal {
         List<LlmSettings.Target> out = new ArrayList<>();
         for (LlmSettings.Target t : route.targets()) {
             LlmSettings.Provider p = settings.providers().get(t.provider());
-            if (p == null) {
-                continue;
+            if (p == null || operation == Operation.EMBEDDINGS && p.kind().speaksAnthropic()) {
+                continue; // Anthropic has no embeddings API
             }
             if (reroute instanceof String provider && !provider.equals(p.name())) {
                 continue;
@@ -130,13 +146,13 @@ public final class LlmProxy implements Terminal {
         }
         LlmSettings.Provider provider = settings.providers().get(target.provider());
         ApiFormat providerFormat = provider.kind().speaksAnthropic() ? ApiFormat.ANTHROPIC_MESSAGES : ApiFormat.OPENAI_CHAT;
-        boolean stream = clientBody.path("stream").asBoolean(false);
+        boolean stream = operation == Operation.CHAT && clientBody.path("stream").asBoolean(false);
         ObjectNode upstreamBody = upstreamBody(clientBody, providerFormat, target, ctx, stream);
         long start = System.nanoTime();
         Runnable next = () -> vertx.setTimer(Math.max(1, settings.backoff().toMillis()), t ->
                 attempt(request, ctx, clientBody, targets, index + 1, null));
 
-        upstreams.request(provider, providerFormat, stream, ctx).onComplete(prepared -> {
+        upstreams.request(provider, providerFormat, operation, stream, ctx).onComplete(prepared -> {
             if (prepared.failed()) {
                 health.failed(target, start, prepared.cause());
                 failedBeforeAnswer(request, ctx, clientBody, targets, index, prepared.cause());
@@ -193,12 +209,13 @@ public final class LlmProxy implements Terminal {
 
     private ObjectNode upstreamBody(ObjectNode clientBody, ApiFormat providerFormat, LlmSettings.Target target,
                                     RequestContext ctx, boolean stream) {
-        ObjectNode body = translation.request(clientBody, clientFormat, providerFormat);
+        ObjectNode body = operation == Operation.EMBEDDINGS ? clientBody.deepCopy()
+                : translation.request(clientBody, clientFormat, providerFormat);
         body.put("model", target.model());
         String user = ctx.identity().subject();
         if (providerFormat == ApiFormat.OPENAI_CHAT) {
             body.put("user", user); // the provider's own audit trail names the verified user
-            if (stream) {
+            if (stream && operation == Operation.CHAT) {
                 ObjectNode options = body.has("stream_options") && body.get("stream_options").isObject()
                         ? (ObjectNode) body.get("stream_options") : body.putObject("stream_options");
                 options.put("include_usage", true);
@@ -226,7 +243,8 @@ public final class LlmProxy implements Terminal {
             }
             TokenUsage usage = translation.usage(answer, providerFormat);
             ctx.usage(new Usage(usage.inputTokens(), usage.outputTokens(), 0));
-            ObjectNode out = translation.response(answer, providerFormat, clientFormat, ctx.body().json().path("model").asString());
+            ObjectNode out = operation == Operation.EMBEDDINGS ? answer.put("model", ctx.body().json().path("model").asString())
+                    : translation.response(answer, providerFormat, clientFormat, ctx.body().json().path("model").asString());
             Buffer bytes = Buffer.buffer(JsonBodies.MAPPER.writeValueAsBytes(out));
             RestoringText restoring = restorer(ctx);
             if (restoring != null) {

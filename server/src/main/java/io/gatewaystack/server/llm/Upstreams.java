@@ -53,8 +53,9 @@ public final class Upstreams {
     }
 
     /** The request options for one call to a provider (completes on the caller's context via Vert.x). */
-    public Future<RequestOptions> request(LlmSettings.Provider provider, ApiFormat format, boolean stream, RequestContext ctx) {
-        String url = url(provider, format);
+    public Future<RequestOptions> request(LlmSettings.Provider provider, ApiFormat format, LlmProxy.Operation operation,
+                                          boolean stream, RequestContext ctx) {
+        String url = url(provider, format, operation);
         return pin(provider, url).map(pinned -> {
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.POST)
@@ -77,12 +78,13 @@ public final class Upstreams {
         });
     }
 
-    static String url(LlmSettings.Provider provider, ApiFormat format) {
+    static String url(LlmSettings.Provider provider, ApiFormat format, LlmProxy.Operation operation) {
         String base = provider.baseUrl().toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        String path = format == ApiFormat.ANTHROPIC_MESSAGES ? "/messages" : "/chat/completions";
+        String path = operation == LlmProxy.Operation.EMBEDDINGS ? "/embeddings"
+                : format == ApiFormat.ANTHROPIC_MESSAGES ? "/messages" : "/chat/completions";
         String url = base + path;
         return provider.apiVersion() == null ? url : url + "?api-version=" + provider.apiVersion();
     }
