@@ -10,6 +10,7 @@ import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.server.config.GatewayConfig;
 import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.llm.TargetHealth;
+import io.gatewaystack.proxy.upstream.UpstreamCredentials;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
@@ -36,6 +37,7 @@ record Components(
         ErrorResponder errors,
         RequestIds requestIds,
         TargetHealth targetHealth,
+        UpstreamCredentials upstreamCredentials,
         HealthRoutes health,
         DiscoveryRoutes discovery,
         ProtectedRoutes protectedRoutes) {

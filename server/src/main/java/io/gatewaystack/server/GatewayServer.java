@@ -21,6 +21,7 @@ import io.gatewaystack.server.http.Ports;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
 import io.gatewaystack.server.llm.TargetHealth;
+import io.gatewaystack.proxy.upstream.UpstreamCredentials;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
 import io.gatewaystack.server.routes.HealthRoutes;
 import io.gatewaystack.server.routes.IssuerMetadataRelay;
@@ -133,6 +134,7 @@ public final class GatewayServer {
                 errors,
                 new RequestIds(),
                 new TargetHealth(config.llm().breakerFailures(), config.llm().breakerOpen()),
+                new UpstreamCredentials(blocking),
                 new HealthRoutes(verifier, blocking, config.mode().label(), version(), audit == null ? null : audit.pipeline()),
                 new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),

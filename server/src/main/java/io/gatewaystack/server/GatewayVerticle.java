@@ -72,7 +72,7 @@ final class GatewayVerticle extends VerticleBase {
                             .setDecompressionSupported(true).setForceSni(true).setVerifyHost(true))
                     .with(new PoolOptions().setHttp1MaxSize(256))
                     .build();
-            Upstreams upstreams = new Upstreams(llmClient, components.blocking());
+            Upstreams upstreams = new Upstreams(llmClient, components.blocking(), components.upstreamCredentials());
             chat = new LlmProxy(ApiFormat.OPENAI_CHAT, components.config().llm(), upstreams, components.targetHealth(),
                     LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
             messages = new LlmProxy(ApiFormat.ANTHROPIC_MESSAGES, components.config().llm(), upstreams,

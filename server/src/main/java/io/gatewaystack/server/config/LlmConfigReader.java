@@ -1,9 +1,9 @@
 package io.gatewaystack.server.config;
 
+import io.gatewaystack.proxy.upstream.SecretValue;
+import io.gatewaystack.proxy.upstream.UpstreamAuth;
 import io.gatewaystack.server.llm.LlmSettings;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +58,50 @@ final class LlmConfigReader {
                 n.longValue("max_response_bytes", 16L * 1024 * 1024, 1024, 1L << 30));
     }
 
+    /** A provider's credentials: secrets come from environment variables or files, never from the file itself. */
+    private static UpstreamAuth auth(ConfigNode a, LlmSettings.Kind kind, Map<String, String> env) {
+        a.allowOnly(Set.of("mode", "env", "file", "header", "token_url", "client_id", "client_secret_env",
+                "client_secret_file", "scope", "audience"));
+        String mode = a.string("mode", "none").toLowerCase(Locale.ROOT);
+        try {
+            return switch (mode) {
+                case "api_key" -> new UpstreamAuth.ApiKey(a.string("header", kind.speaksAnthropic() ? "x-api-key"
+                        : kind == LlmSettings.Kind.AZURE_OPENAI ? "api-key" : "Authorization"),
+                        secret(a, "env", "file", env));
+                case "forward_bearer" -> new UpstreamAuth.ForwardBearer();
+                case "service_oauth" -> new UpstreamAuth.ServiceOAuth(tokenUrl(a), a.string("client_id", null),
+                        secret(a, "client_secret_env", "client_secret_file", env), a.string("scope", null), a.string("audience", null));
+                case "user_oauth" -> new UpstreamAuth.UserOAuth(tokenUrl(a), a.string("client_id", null),
+                        secret(a, "client_secret_env", "client_secret_file", env), a.string("audience", null), a.string("scope", null));
+                case "none" -> new UpstreamAuth.None();
+                default -> throw new ConfigException(a.keyOf("mode"),
+                        "must be api_key, forward_bearer, service_oauth, user_oauth or none");
+            };
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new ConfigException(a.path(), e.getMessage());
+        }
+    }
+
+    private static SecretValue secret(ConfigNode a, String envKey, String fileKey, Map<String, String> env) {
+        String envName = a.string(envKey, null);
+        String file = a.string(fileKey, null);
+        if (envName != null) {
+            return SecretValue.fromEnv(envName, env);
+        }
+        if (file != null) {
+            return SecretValue.fromFile(Path.of(file));
+        }
+        throw new ConfigException(a.path(), "needs " + envKey + " (a variable name) or " + fileKey + " (never the secret itself)");
+    }
+
+    private static URI tokenUrl(ConfigNode a) {
+        String url = a.string("token_url", null);
+        if (url == null) {
+            throw new ConfigException(a.keyOf("token_url"), "is required for OAuth modes");
+        }
+        return URI.create(url);
+    }
+
     private static LlmSettings.Provider provider(String name, ConfigNode n, Map<String, String> env) {
         n.allowOnly(Set.of("kind", "base_url", "auth", "data_policy", "timeout_ms", "allow_private", "api_version"));
         String kindText = n.string("kind", "openai_compatible");
@@ -75,40 +119,12 @@ final class LlmConfigReader {
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme()) || baseUrl.getHost() == null) {
             throw new ConfigException(n.keyOf("base_url"), "must be an http(s) URL with a host");
         }
-        ConfigNode auth = n.child("auth").allowOnly(Set.of("mode", "env", "file", "header"));
-        String modeText = auth.string("mode", "none").toUpperCase(Locale.ROOT);
-        LlmSettings.AuthMode mode;
-        try {
-            mode = LlmSettings.AuthMode.valueOf(modeText);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(auth.keyOf("mode"), "must be api_key, forward_bearer or none");
-        }
-        String key = null;
-        String header = auth.string("header", kind.speaksAnthropic() ? "x-api-key"
-                : kind == LlmSettings.Kind.AZURE_OPENAI ? "api-key" : "Authorization");
-        if (mode == LlmSettings.AuthMode.API_KEY) {
-            String envName = auth.string("env", null);
-            String file = auth.string("file", null);
-            if (envName != null) {
-                key = env.get(envName);
-                if (key == null || key.isBlank()) {
-                    throw new ConfigException(auth.keyOf("env"), "the environment variable " + envName + " is not set");
-                }
-            } else if (file != null) {
-                try {
-                    key = Files.readString(Path.of(file)).trim();
-                } catch (IOException e) {
-                    throw new ConfigException(auth.keyOf("file"), "cannot read " + file);
-                }
-            } else {
-                throw new ConfigException(auth.path(), "api_key needs env (a variable name) or file (never the key itself)");
-            }
-        }
+        UpstreamAuth auth = auth(n.child("auth"), kind, env);
         String policy = n.string("data_policy", "standard");
         if (!List.of("standard", "zero_retention", "internal").contains(policy)) {
             throw new ConfigException(n.keyOf("data_policy"), "must be standard, zero_retention or internal");
         }
-        return new LlmSettings.Provider(name, kind, baseUrl, mode, header, key == null ? null : key.trim(), policy,
+        return new LlmSettings.Provider(name, kind, baseUrl, auth, policy,
                 n.millis("timeout_ms", Duration.ofSeconds(60), 100, 3_600_000),
                 n.bool("allow_private", false), n.string("api_version", null));
     }

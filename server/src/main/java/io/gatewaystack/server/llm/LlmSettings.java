@@ -1,5 +1,6 @@
 package io.gatewaystack.server.llm;
 
+import io.gatewaystack.proxy.upstream.UpstreamAuth;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -49,9 +50,6 @@ public record LlmSettings(
         }
     }
 
-    /** How the gateway authenticates to a provider. */
-    public enum AuthMode { API_KEY, FORWARD_BEARER, NONE }
-
     /**
      * One upstream provider.
      *
@@ -59,21 +57,16 @@ public record LlmSettings(
      * @param kind         which API it speaks
      * @param baseUrl      e.g. {@code https://api.openai.com/v1}; paths {@code /chat/completions}, {@code /messages},
      *                     {@code /embeddings} are appended (Azure: the deployment URL, {@code api-version} added)
-     * @param authMode     api key (from an environment variable or a file; never from the client), forward the
-     *                     client's bearer token, or none
-     * @param apiKeyHeader the header carrying the key ({@code Authorization} as Bearer, {@code x-api-key}, {@code api-key})
-     * @param apiKey       the key itself (read at start), or null
+     * @param auth         how the gateway authenticates: an API key (from an environment variable or a file, never
+     *                     from the client), the client's bearer token, a client-credentials token, an RFC 8693
+     *                     exchanged on-behalf-of token, or none
      * @param dataPolicy   {@code standard}, {@code zero_retention} or {@code internal}: what sensitive content may go there
      * @param timeout      how long the provider may stay silent (before the first byte and between chunks)
      * @param allowPrivate whether the provider may be on loopback or a private network (local model servers, the demo)
      * @param apiVersion   Azure's {@code api-version}, else null
      */
-    public record Provider(String name, Kind kind, URI baseUrl, AuthMode authMode, String apiKeyHeader, String apiKey,
-                           String dataPolicy, Duration timeout, boolean allowPrivate, String apiVersion) {
-        @Override
-        public String toString() {
-            return "Provider[" + name + ", " + kind + ", " + baseUrl + ", auth=" + authMode + "]"; // never the key
-        }
+    public record Provider(String name, Kind kind, URI baseUrl, UpstreamAuth auth, String dataPolicy, Duration timeout,
+                           boolean allowPrivate, String apiVersion) {
 
         public boolean mayReceiveSensitiveContent() {
             return "zero_retention".equals(dataPolicy) || "internal".equals(dataPolicy);

@@ -4,7 +4,9 @@ import io.gatewaystack.core.RequestContext;
 import io.gatewaystack.proxy.llm.ApiFormat;
 import io.gatewaystack.proxy.upstream.SsrfGuard;
 import io.gatewaystack.proxy.upstream.UpstreamBlockedException;
+import io.gatewaystack.proxy.upstream.UpstreamCredentials;
 import io.gatewaystack.proxy.upstream.UpstreamPolicy;
+import io.gatewaystack.identity.BearerToken;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
@@ -41,11 +43,14 @@ public final class Upstreams {
 
     private final HttpClient client;
     private final Executor blocking;
+    private final UpstreamCredentials credentials;
     private final Map<String, Pin> pins = new ConcurrentHashMap<>();
 
-    public Upstreams(HttpClient client, Executor blocking) {
+    /** @param credentials shared by every event loop: it caches provider tokens (client credentials, exchanges) */
+    public Upstreams(HttpClient client, Executor blocking, UpstreamCredentials credentials) {
         this.client = client;
         this.blocking = blocking;
+        this.credentials = credentials;
     }
 
     public HttpClient client() {
@@ -56,7 +61,10 @@ public final class Upstreams {
     public Future<RequestOptions> request(LlmSettings.Provider provider, ApiFormat format, LlmProxy.Operation operation,
                                           boolean stream, RequestContext ctx) {
         String url = url(provider, format, operation);
-        return pin(provider, url).map(pinned -> {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        String userToken = BearerToken.fromAuthorizationHeader(ctx.headers().get("Authorization"));
+        return pin(provider, url).compose(pinned -> Future.fromCompletionStage(
+                credentials.headersFor(provider.auth(), userToken, ctx.identity()), context).map(auth -> {
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.POST)
                     .setHost(pinned.target().host())
@@ -73,9 +81,9 @@ public final class Upstreams {
             if (format == ApiFormat.ANTHROPIC_MESSAGES) {
                 options.putHeader("anthropic-version", "2023-06-01");
             }
-            authenticate(options, provider, ctx);
+            auth.forEach(options::putHeader); // never logged: the options are not either
             return options;
-        });
+        }));
     }
 
     static String url(LlmSettings.Provider provider, ApiFormat format, LlmProxy.Operation operation) {
@@ -87,22 +95,6 @@ public final class Upstreams {
                 : format == ApiFormat.ANTHROPIC_MESSAGES ? "/messages" : "/chat/completions";
         String url = base + path;
         return provider.apiVersion() == null ? url : url + "?api-version=" + provider.apiVersion();
-    }
-
-    private static void authenticate(RequestOptions options, LlmSettings.Provider provider, RequestContext ctx) {
-        switch (provider.authMode()) {
-            case API_KEY -> {
-                String header = provider.apiKeyHeader();
-                options.putHeader(header, "authorization".equalsIgnoreCase(header) ? "Bearer " + provider.apiKey() : provider.apiKey());
-            }
-            case FORWARD_BEARER -> {
-                String auth = ctx.headers().get("Authorization");
-                if (auth != null) {
-                    options.putHeader("Authorization", auth);
-                }
-            }
-            case NONE -> { }
-        }
     }
 
     private Future<SsrfGuard.PinnedTarget> pin(LlmSettings.Provider provider, String url) {
