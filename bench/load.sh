@@ -114,6 +114,34 @@ run_wrk() { # name threads connections seconds url [header]
   timeout $(( d + 30 )) wrk "${args[@]}" "$url" >"$out/$name.txt" 2>&1 || { log "wrk $name failed"; cat "$out/$name.txt" >&2; exit 1; }
 }
 
+# SCENARIO=llm measures POST /v1/chat/completions (model "echo" on the fake LLM: identity, transform, audit and the
+# LLM proxy) against the fake LLM called directly; the default scenario measures the reverse proxy.
+if [ "${SCENARIO:-proxy}" = llm ]; then
+  lua="$out/chat.lua"
+  cat >"$lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"model":"echo","messages":[{"role":"user","content":"How many words are in this short question?"}]}'
+LUA
+  direct="http://127.0.0.1:$LLM_PORT/v1/chat/completions"
+  gateway="http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
+  direct_auth="Authorization: Bearer demo-provider-key"
+  code_ok="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"model":"echo","messages":[{"role":"user","content":"hi"}]}' "$gateway")"
+  [ "$code_ok" = 200 ] || { log "sanity check failed: /v1/chat/completions answered $code_ok"; exit 1; }
+  run_lua() { # name threads connections seconds url header
+    log "wrk $1: -t$2 -c$3 -d$4s POST $5"
+    timeout $(( $4 + 30 )) wrk -t"$2" -c"$3" -d"$4s" --latency --timeout 5s -s "$lua" -H "$6" "$5" >"$out/$1.txt" 2>&1 \
+      || { log "wrk $1 failed"; cat "$out/$1.txt" >&2; exit 1; }
+  }
+  log "warming up for ${WARMUP}s"
+  [ "$WARMUP" -gt 0 ] && run_lua warmup-gateway "$THREADS" "$CONNECTIONS" "$WARMUP" "$gateway" "$auth"
+  run_lua "direct-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$direct" "$direct_auth"
+  run_lua "gateway-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$gateway" "$auth"
+  run_lua direct-c1 1 1 "$DURATION" "$direct" "$direct_auth"
+  run_lua gateway-c1 1 1 "$DURATION" "$gateway" "$auth"
+else
+
 log "warming up for ${WARMUP}s"
 if [ "$WARMUP" -gt 0 ]; then
   run_wrk warmup-gateway "$THREADS" "$CONNECTIONS" "$WARMUP" "http://127.0.0.1:$GATEWAY_PORT/proxy/echo" "$auth"
@@ -128,6 +156,7 @@ run_wrk "gateway-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$gateway"
 run_wrk "ping-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$ping" "$auth"
 run_wrk direct-c1 1 1 "$DURATION" "$direct"
 run_wrk gateway-c1 1 1 "$DURATION" "$gateway" "$auth"
+fi
 
 stop_demo
 if [ "${KEEP_ACCESS_LOG:-0}" != 1 ]; then
@@ -152,10 +181,15 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
   echo "GatewayStack load test: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, ${DURATION}s per run, wrk on the same machine"
   printf '%-28s %12s %10s %10s %8s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors"
   for name in "direct-c$CONNECTIONS" "gateway-c$CONNECTIONS" "ping-c$CONNECTIONS" direct-c1 gateway-c1; do
+    [ -f "$out/$name.txt" ] || continue
     printf '%-28s %12s %10s %10s %8s\n' "$name" "$(rps "$name")" "$(pct "$name" 50)" "$(pct "$name" 99)" "$(errs "$name")"
   done
   awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
     'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'
-  echo "(direct = echo backend; gateway = /proxy/echo with identity and header injection; ping = /protected/ping)"
+  if [ "${SCENARIO:-proxy}" = llm ]; then
+    echo "(direct = the fake LLM; gateway = /v1/chat/completions model echo with identity, transform, audit and the LLM proxy)"
+  else
+    echo "(direct = echo backend; gateway = /proxy/echo with identity and header injection; ping = /protected/ping)"
+  fi
   echo "raw wrk output: $out"
 } | tee "$out/summary.txt"
