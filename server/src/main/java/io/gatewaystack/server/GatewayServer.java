@@ -67,12 +67,14 @@ public final class GatewayServer {
     private final LimitStore limitStore;
     private final PolicyRuntime policy;
     private final AuditRuntime audit;
+    private final UpstreamCredentials upstreamCredentials;
     private final List<HttpServer> servers;
     private final int port;
 
     private GatewayServer(Vertx vertx, GatewayConfig config, TokenVerifier verifier, ThreadPoolExecutor blocking,
                           AccessLogWriter accessLogWriter, HttpClient idpClient, LimitStore limitStore,
-                          PolicyRuntime policy, AuditRuntime audit, List<HttpServer> servers, int port) {
+                          PolicyRuntime policy, AuditRuntime audit, UpstreamCredentials upstreamCredentials,
+                          List<HttpServer> servers, int port) {
         this.vertx = vertx;
         this.config = config;
         this.verifier = verifier;
@@ -82,6 +84,7 @@ public final class GatewayServer {
         this.limitStore = limitStore;
         this.policy = policy;
         this.audit = audit;
+        this.upstreamCredentials = upstreamCredentials;
         this.servers = servers;
         this.port = port;
     }
@@ -147,24 +150,14 @@ public final class GatewayServer {
                             new DeploymentOptions().setInstances(config.server().eventLoops()))
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            writer.close();
-            blocking.shutdownNow();
-            verifier.close();
-            if (limitStore != null) {
-                limitStore.close();
-            }
-            if (policy != null) {
-                policy.close();
-            }
-            if (audit != null) {
-                audit.close();
-            }
+            closeAll(idpClient::close, blocking::shutdownNow, verifier, components.upstreamCredentials(), limitStore,
+                    policy, audit, writer);
             throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + rootMessage(e), e);
         }
         log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
                 config.mode().label(), config.server().eventLoops());
-        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, policy, audit, servers,
-                port);
+        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, policy, audit,
+                components.upstreamCredentials(), servers, port);
     }
 
     public int port() {
@@ -190,19 +183,24 @@ public final class GatewayServer {
         } catch (Exception e) {
             log.warn("shutdown did not finish cleanly: {}", rootMessage(e));
         }
-        idpClient.close();
-        blocking.shutdownNow();
-        verifier.close();
-        if (limitStore != null) {
-            limitStore.close();
+        // After the drain, in order: the audit trail gets every finished request (spool, then seal), the access
+        // log is flushed last.
+        closeAll(idpClient::close, blocking::shutdownNow, verifier, upstreamCredentials, limitStore, policy, audit,
+                accessLogWriter);
+    }
+
+    /** Closes each resource that exists, in order; one failing does not keep the others open. */
+    private static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+            }
         }
-        if (policy != null) {
-            policy.close();
-        }
-        if (audit != null) {
-            audit.close(); // after the drain: every request that finished is in the spool, the chain sealed
-        }
-        accessLogWriter.close();
     }
 
     /** Bounded worker pool for token verification misses and JWKS fetches; when full, requests get 503. */
