@@ -27,11 +27,13 @@ final class AuditRuntime implements AutoCloseable {
     private final AuditPipeline pipeline;
     private final AuditMetrics metrics;
     private final AuditLayer layer;
+    private final JdbcAuditStore store;
 
-    private AuditRuntime(AuditPipeline pipeline, AuditMetrics metrics) {
+    private AuditRuntime(AuditPipeline pipeline, AuditMetrics metrics, JdbcAuditStore store) {
         this.pipeline = pipeline;
         this.metrics = metrics;
         this.layer = new AuditLayer(pipeline, metrics);
+        this.store = store;
     }
 
     /** Null when auditing is turned off. A store that cannot be opened stops the start (config error). */
@@ -40,8 +42,9 @@ final class AuditRuntime implements AutoCloseable {
             return null;
         }
         List<AuditSink> sinks = new ArrayList<>();
+        JdbcAuditStore store;
         try {
-            JdbcAuditStore store = settings.databaseUrl() != null
+            store = settings.databaseUrl() != null
                     ? JdbcAuditStore.open("postgres", settings.databaseUrl())
                     : JdbcAuditStore.sqlite(settings.dir().resolve("audit.db"));
             store.migrate();
@@ -63,7 +66,7 @@ final class AuditRuntime implements AutoCloseable {
         AuditPipeline pipeline = new AuditPipeline(config, sinks);
         log.info("audit trail: chain {} into {}", pipeline.chainId(),
                 settings.databaseUrl() != null ? "PostgreSQL" : settings.dir().resolve("audit.db"));
-        return new AuditRuntime(pipeline, new AuditMetrics().bind(pipeline));
+        return new AuditRuntime(pipeline, new AuditMetrics().bind(pipeline), store);
     }
 
     AuditLayer layer() {
@@ -76,6 +79,11 @@ final class AuditRuntime implements AutoCloseable {
 
     AuditPipeline pipeline() {
         return pipeline;
+    }
+
+    /** The queryable store (for usage reports); reads are blocking JDBC. */
+    JdbcAuditStore store() {
+        return store;
     }
 
     @Override

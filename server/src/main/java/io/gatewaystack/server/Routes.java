@@ -17,6 +17,7 @@ import io.gatewaystack.server.routes.IssuerMetadataRelay.Document;
 import io.gatewaystack.server.routes.NotFound;
 import io.gatewaystack.server.routes.ProtectedRoutes;
 import io.gatewaystack.server.routes.ReverseProxy;
+import io.gatewaystack.server.routes.UsageMe;
 import io.gatewaystack.proxy.llm.ApiFormat;
 import io.gatewaystack.server.llm.LlmErrors;
 import io.gatewaystack.server.llm.LlmProxy;
@@ -114,6 +115,10 @@ final class Routes {
 
         if (chat != null) {
             llmRoutes(router, chat, messages, embeddings);
+        }
+        if (c.audit() != null) {
+            router.route("/v1/usage/me").handler(new GatewayRoute("usage.me", authenticated(READ),
+                    new UsageMe(c.audit().store(), c.blocking(), errors), errors, requestIds, false).acceptApiKeyHeader());
         }
 
         router.route().last().handler(route("not-found", open(ANY),

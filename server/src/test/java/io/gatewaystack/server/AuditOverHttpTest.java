@@ -40,6 +40,19 @@ class AuditOverHttpTest {
             assertThat(metrics.status()).isEqualTo(200);
             assertThat(metrics.body()).contains("gatewaystack_");
             JsonNode health = http.get(gateway.url("/health")).json();
+            // the user's own usage, from the audit trail (wait for the event to reach the store)
+            JsonNode usage = null;
+            for (int i = 0; i < 100; i++) {
+                usage = http.get(gateway.url("/v1/usage/me"), "Authorization", alice).json();
+                if (usage.get("last_24h").get("input_tokens").asLong() > 0) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertThat(usage.get("user").asString()).isEqualTo("alice");
+            assertThat(usage.get("last_24h").get("input_tokens").asLong()).isPositive();
+            assertThat(http.get(gateway.url("/v1/usage/me"), "Authorization", "Bearer " + issuer.token("bob", Map.of())).json()
+                    .get("last_30d").get("requests").asLong()).isZero();
             assertThat(health.get("checks").get("audit").get("ok").asBoolean()).isTrue();
             gateway.close(); // drains, flushes the spool into the store, seals the chain
 
