@@ -169,22 +169,23 @@ public final class McpServer {
         }
 
         List<CompletableFuture<ObjectNode>> answers = new ArrayList<>(parsed.entries().size());
+        McpHttpResponse.ToolOutcome[] outcome = new McpHttpResponse.ToolOutcome[1];
         for (JsonRpc.Entry e : parsed.entries()) {
             if (!e.isValid()) {
                 answers.add(CompletableFuture.completedFuture(JsonRpc.error(e.errorId(), e.error())));
             } else if (e.message().isRequest()) {
-                answers.add(dispatch(e.message(), request, version).toCompletableFuture());
+                answers.add(dispatch(e.message(), request, version, outcome).toCompletableFuture());
             }
         }
         if (!parsed.batch()) {
-            return answers.getFirst().thenApply(answer -> McpHttpResponse.of(200, answer));
+            return answers.getFirst().thenApply(answer -> McpHttpResponse.of(200, answer).withToolOutcome(outcome[0]));
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             ArrayNode array = JsonRpc.NODES.arrayNode();
             for (CompletableFuture<ObjectNode> a : answers) {
                 array.add(a.join());
             }
-            return McpHttpResponse.of(200, array);
+            return McpHttpResponse.of(200, array).withToolOutcome(outcome[0]);
         });
     }
 
@@ -209,14 +210,15 @@ public final class McpServer {
         return new McpHttpResponse(200, JsonRpc.result(message.id(), result), Map.of(SESSION_HEADER, sessionId));
     }
 
-    private CompletionStage<ObjectNode> dispatch(JsonRpc.Message m, McpHttpRequest request, String version) {
+    private CompletionStage<ObjectNode> dispatch(JsonRpc.Message m, McpHttpRequest request, String version,
+                                                 McpHttpResponse.ToolOutcome[] outcome) {
         if (!m.paramsAreValid()) {
             return done(JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, "Invalid params: params must be an object."));
         }
         return switch (m.method()) {
             case "ping" -> done(JsonRpc.result(m.id(), JsonRpc.NODES.objectNode()));
             case "tools/list" -> done(listTools(m, request.identity()));
-            case "tools/call" -> callTool(m, request, version);
+            case "tools/call" -> callTool(m, request, version, outcome);
             default -> done(JsonRpc.error(m.id(), JsonRpc.METHOD_NOT_FOUND, "Method not found: " + printable(m.method())));
         };
     }
@@ -261,7 +263,8 @@ public final class McpServer {
         }
     }
 
-    private CompletionStage<ObjectNode> callTool(JsonRpc.Message m, McpHttpRequest request, String version) {
+    private CompletionStage<ObjectNode> callTool(JsonRpc.Message m, McpHttpRequest request, String version,
+                                                 McpHttpResponse.ToolOutcome[] outcome) {
         JsonNode params = m.paramsObject();
         JsonNode nameNode = params.get("name");
         if (nameNode == null || !nameNode.isString()) {
@@ -294,7 +297,7 @@ public final class McpServer {
                     ? JsonRpc.result(m.id(), ToolResults.text(message, true))
                     : JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, message));
         }
-        return invoke(tool, arguments, identity, request.requestId())
+        return invoke(tool, arguments, identity, request.requestId(), outcome)
                 .thenApply(result -> JsonRpc.result(m.id(), result));
     }
 
@@ -303,16 +306,38 @@ public final class McpServer {
      * latest a little after the tool's timeout even if the invoker never completes.
      */
     public CompletionStage<ObjectNode> invoke(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId) {
+        return invoke(tool, arguments, identity, requestId, new McpHttpResponse.ToolOutcome[1]);
+    }
+
+    private CompletionStage<ObjectNode> invoke(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId,
+                                               McpHttpResponse.ToolOutcome[] outcome) {
         CompletableFuture<ToolInvoker.BackendResponse> call;
         try {
             call = invoker.invoke(new ToolInvoker.ToolCall(tool, arguments, identity, requestId)).toCompletableFuture();
         } catch (RuntimeException e) {
+            outcome[0] = McpHttpResponse.ToolOutcome.FAILED;
             return done(ToolResults.fromFailure(tool, e));
         }
         return call.orTimeout(tool.timeout().plus(SAFETY_MARGIN).toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, failure) -> failure != null
-                        ? ToolResults.fromFailure(tool, failure)
-                        : ToolResults.fromBackend(tool, response));
+                .handle((response, failure) -> {
+                    ObjectNode result = failure != null ? ToolResults.fromFailure(tool, failure) : ToolResults.fromBackend(tool, response);
+                    if (result.path("isError").asBoolean(false)) {
+                        outcome[0] = failure != null ? (isTimeout(failure) ? McpHttpResponse.ToolOutcome.TIMEOUT : McpHttpResponse.ToolOutcome.FAILED)
+                                : response.status() == 401 || response.status() == 403 ? McpHttpResponse.ToolOutcome.DENIED
+                                : McpHttpResponse.ToolOutcome.FAILED;
+                    }
+                    return result;
+                });
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof ToolCallException e && e.kind() == ToolCallException.Kind.TIMEOUT) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** GET on the MCP endpoint: this server offers no server-initiated stream. */
