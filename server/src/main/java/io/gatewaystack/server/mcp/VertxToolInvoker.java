@@ -92,10 +92,10 @@ public final class VertxToolInvoker implements ToolInvoker {
         HttpClientRequest[] sent = new HttpClientRequest[1];
         long timer = vertx.setTimer(timeoutMs, t -> {
             if (done.compareAndSet(false, true)) {
+                result.completeExceptionally(new ToolCallException(ToolCallException.Kind.TIMEOUT, "timeout"));
                 if (sent[0] != null) {
                     sent[0].reset();
                 }
-                result.completeExceptionally(new ToolCallException(ToolCallException.Kind.TIMEOUT, "timeout"));
             }
         });
         Runnable cancelTimer = () -> vertx.cancelTimer(timer);
@@ -134,9 +134,9 @@ public final class VertxToolInvoker implements ToolInvoker {
                     Buffer received = Buffer.buffer();
                     response.handler(chunk -> {
                         if (received.length() + chunk.length() > maxResponseBytes) {
-                            request.reset();
                             finish(done, cancelTimer, result, null,
                                     new ToolCallException(ToolCallException.Kind.TOO_LARGE, "too large"));
+                            request.reset();
                         } else {
                             received.appendBuffer(chunk);
                         }
