@@ -29,6 +29,7 @@ GATEWAY_PORT="${GATEWAY_PORT:-18080}"
 ISSUER_PORT="${ISSUER_PORT:-15051}"
 ECHO_PORT="${ECHO_PORT:-13333}"
 LLM_PORT="${LLM_PORT:-13334}"
+TOOLS_PORT="${TOOLS_PORT:-13335}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
 
 for v in DURATION WARMUP CONNECTIONS THREADS GATEWAY_PORT ISSUER_PORT ECHO_PORT STARTUP_TIMEOUT; do
@@ -53,7 +54,7 @@ command -v curl >/dev/null 2>&1 || { log "curl is needed"; exit 1; }
 
 # ---- ports must be free --------------------------------------------------------------------------------------
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for p in "$GATEWAY_PORT" "$ISSUER_PORT" "$ECHO_PORT" "$LLM_PORT"; do
+for p in "$GATEWAY_PORT" "$ISSUER_PORT" "$ECHO_PORT" "$LLM_PORT" "$TOOLS_PORT"; do
   if port_in_use "$p"; then log "port $p on 127.0.0.1 is in use; choose others (GATEWAY_PORT, ISSUER_PORT, ECHO_PORT)"; exit 1; fi
 done
 
@@ -79,7 +80,7 @@ trap 'exit 130' INT TERM
 
 log "starting the demo (gateway :$GATEWAY_PORT, issuer :$ISSUER_PORT, echo :$ECHO_PORT); logs in $out"
 # setsid: the demo (launcher, maybe a Maven build, then the JVM) gets its own process group, killed as one.
-PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" \
+PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" DEMO_TOOLS_PORT="$TOOLS_PORT" \
   setsid "$root/gatewaystack" demo >"$out/demo.stdout" 2>"$out/demo.stderr" </dev/null &
 demo_pid=$!
 

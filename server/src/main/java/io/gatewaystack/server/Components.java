@@ -11,6 +11,9 @@ import io.gatewaystack.server.config.GatewayConfig;
 import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.llm.TargetHealth;
 import io.gatewaystack.proxy.upstream.UpstreamCredentials;
+import io.gatewaystack.mcp.McpSessions;
+import io.gatewaystack.mcp.ToolFilter;
+import io.gatewaystack.mcp.ToolRegistry;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
@@ -20,7 +23,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The parts shared by every event loop: built once by {@link GatewayServer}, used by each {@link Routes}.
- * Everything here is immutable or thread-safe. Layers that are not configured are null ({@code transform}, {@code policy}, {@code limits}).
+ * Everything here is immutable or thread-safe. Layers that are not configured are null ({@code transform}, {@code policy}, {@code limits}; {@code tools} is null without MCP tools).
  */
 record Components(
         GatewayConfig config,
@@ -38,6 +41,9 @@ record Components(
         RequestIds requestIds,
         TargetHealth targetHealth,
         UpstreamCredentials upstreamCredentials,
+        ToolRegistry tools,
+        ToolFilter toolFilter,
+        McpSessions mcpSessions,
         HealthRoutes health,
         DiscoveryRoutes discovery,
         ProtectedRoutes protectedRoutes) {

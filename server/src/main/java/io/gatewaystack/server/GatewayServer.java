@@ -21,6 +21,9 @@ import io.gatewaystack.server.http.Ports;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RequestIds;
 import io.gatewaystack.server.llm.TargetHealth;
+import io.gatewaystack.mcp.McpSessions;
+import io.gatewaystack.mcp.ToolRegistry;
+import io.gatewaystack.server.mcp.PolicyToolFilter;
 import io.gatewaystack.proxy.upstream.UpstreamCredentials;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
 import io.gatewaystack.server.routes.HealthRoutes;
@@ -138,6 +141,9 @@ public final class GatewayServer {
                 new RequestIds(),
                 new TargetHealth(config.llm().breakerFailures(), config.llm().breakerOpen()),
                 new UpstreamCredentials(blocking),
+                config.mcp().enabled() ? new ToolRegistry(config.mcp().tools()) : null,
+                PolicyToolFilter.of(policy == null ? null : policy.layer()),
+                new McpSessions(config.mcp().sessionKey(), config.mcp().sessionTtl(), Clock.systemUTC()),
                 new HealthRoutes(verifier, blocking, config.mode().label(), version(), audit == null ? null : audit.pipeline()),
                 new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),
@@ -217,8 +223,8 @@ public final class GatewayServer {
 
     private static IdentityAssertionSigner assertionSigner(GatewayConfig config) {
         AssertionSettings a = config.assertion();
-        if (!a.enabled() || config.proxy() == null) {
-            return null;
+        if (!a.enabled() || config.proxy() == null && !config.mcp().enabled()) {
+            return null; // assertions go to proxied backends and tool backends only
         }
         ECKey key;
         if (a.keyFile() != null) {
@@ -237,7 +243,8 @@ public final class GatewayServer {
         String issuer = a.issuer() != null ? a.issuer()
                 : config.server().publicUrl() != null ? config.server().publicUrl().toString() : "gatewaystack";
         try {
-            return new IdentityAssertionSigner(key, issuer, config.proxy().targetOrigin(), a.ttl(), Clock.systemUTC());
+            String audience = config.proxy() != null ? config.proxy().targetOrigin() : "gatewaystack-tools";
+            return new IdentityAssertionSigner(key, issuer, audience, a.ttl(), Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("identity_assertion.key_file", e.getMessage());
         }
@@ -247,6 +254,7 @@ public final class GatewayServer {
     static List<String> scopesSupported(GatewayConfig config) {
         Set<String> scopes = new LinkedHashSet<>(config.scopesSupported());
         config.toolScopes().values().forEach(scopes::addAll);
+        config.mcp().tools().forEach(t -> scopes.addAll(t.requiredScopes()));
         scopes.addAll(Routes.routeScopes());
         return List.copyOf(scopes);
     }

@@ -7,6 +7,13 @@ import io.gatewaystack.server.llm.LlmErrors;
 import io.gatewaystack.server.llm.LlmProxy;
 import io.gatewaystack.server.llm.Upstreams;
 import io.gatewaystack.server.routes.ReverseProxy;
+import io.gatewaystack.mcp.McpServer;
+import io.gatewaystack.mcp.RestTools;
+import io.gatewaystack.proxy.upstream.SsrfGuard;
+import io.gatewaystack.proxy.upstream.UpstreamPolicy;
+import io.gatewaystack.server.mcp.McpTerminal;
+import io.gatewaystack.server.mcp.VertxToolInvoker;
+import java.util.Set;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -28,6 +35,7 @@ final class GatewayVerticle extends VerticleBase {
     private final List<HttpServer> servers;
     private HttpClient upstreamClient;
     private HttpClient llmClient;
+    private HttpClient toolClient;
 
     GatewayVerticle(Components components, int port, List<HttpServer> servers) {
         this.components = components;
@@ -80,14 +88,30 @@ final class GatewayVerticle extends VerticleBase {
             embeddings = new LlmProxy(LlmProxy.Operation.EMBEDDINGS, ApiFormat.OPENAI_CHAT, components.config().llm(),
                     upstreams, components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
         }
+        Routes.ToolRoutes tools = null;
+        if (components.tools() != null) {
+            var mcp = components.config().mcp();
+            toolClient = vertx.httpClientBuilder()
+                    .with(new HttpClientOptions().setKeepAlive(true).setMaxRedirects(0).setForceSni(true))
+                    .with(new PoolOptions().setHttp1MaxSize(256))
+                    .build();
+            SsrfGuard guard = new SsrfGuard(new UpstreamPolicy(Set.of("http", "https"), Set.of(), mcp.allowPrivateBackends()));
+            VertxToolInvoker invoker = new VertxToolInvoker(vertx, toolClient,
+                    VertxToolInvoker.headersOf(components.injection()), guard, components.blocking(), (int) Math.min(Integer.MAX_VALUE, mcp.maxResponseBytes()));
+            McpServer mcpServer = new McpServer(components.tools(), components.toolFilter(), invoker, components.mcpSessions(),
+                    new McpServer.Settings("gatewaystack", GatewayServer.version(), null, mcp.pageSize(), true,
+                            mcp.allowedOrigins()));
+            tools = new Routes.ToolRoutes(new McpTerminal(mcpServer), new RestTools(invoker));
+        }
         HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages, embeddings));
+                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages, embeddings, tools));
         return server.listen().onSuccess(servers::add);
     }
 
     @Override
     public Future<?> stop() {
         return Future.join(upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
-                llmClient == null ? Future.succeededFuture() : llmClient.close());
+                llmClient == null ? Future.succeededFuture() : llmClient.close(),
+                toolClient == null ? Future.succeededFuture() : toolClient.close());
     }
 }

@@ -18,6 +18,12 @@ import io.gatewaystack.server.routes.NotFound;
 import io.gatewaystack.server.routes.ProtectedRoutes;
 import io.gatewaystack.server.routes.ReverseProxy;
 import io.gatewaystack.server.routes.UsageMe;
+import io.gatewaystack.mcp.McpResource;
+import io.gatewaystack.mcp.RestTools;
+import io.gatewaystack.mcp.ToolResource;
+import io.gatewaystack.server.mcp.McpErrorShape;
+import io.gatewaystack.server.mcp.McpTerminal;
+import io.gatewaystack.server.mcp.RestToolTerminal;
 import io.gatewaystack.proxy.llm.ApiFormat;
 import io.gatewaystack.server.llm.LlmErrors;
 import io.gatewaystack.server.llm.LlmProxy;
@@ -63,7 +69,11 @@ final class Routes {
      * The request handler: proxy traffic (the bulk of it) goes straight to its route, everything else through the
      * router. Both paths run the same path guard first.
      */
-    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy, LlmProxy chat, LlmProxy messages, LlmProxy embeddings) {
+    /** One event loop's MCP and REST tool terminals (they hold that loop's HTTP client). */
+    record ToolRoutes(McpTerminal mcp, RestTools rest) {}
+
+    Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy, LlmProxy chat, LlmProxy messages, LlmProxy embeddings,
+                                     ToolRoutes tools) {
         Router router = Router.router(vertx);
         HealthRoutes health = c.health();
         DiscoveryRoutes discovery = c.discovery();
@@ -116,6 +126,9 @@ final class Routes {
         if (chat != null) {
             llmRoutes(router, chat, messages, embeddings);
         }
+        if (tools != null) {
+            toolRoutes(router, tools);
+        }
         if (c.audit() != null) {
             router.route("/v1/usage/me").handler(new GatewayRoute("usage.me", authenticated(READ),
                     new UsageMe(c.audit().store(), c.blocking(), errors), errors, requestIds, false).acceptApiKeyHeader());
@@ -152,6 +165,45 @@ final class Routes {
         router.route("/v1/models").handler(
                 new GatewayRoute("llm.models", authenticated(READ), new ModelList(llm, c.policy()), openAiErrors, requestIds, false)
                         .acceptApiKeyHeader());
+    }
+
+    /**
+     * {@code /mcp} (MCP over Streamable HTTP; errors as JSON-RPC) and {@code /tools/{name}} (the seed's REST tool
+     * gateway). A tool call is a resource of kind TOOL, so transform, policy and limits decide per tool.
+     */
+    private void toolRoutes(Router router, ToolRoutes tools) {
+        long maxBody = c.config().server().maxBodyBytes();
+        ErrorResponder mcpErrors = errors.withBodyShape(new McpErrorShape());
+        List<Layer> mcp = audited();
+        mcp.add(new RequestShape(Set.of("POST", "GET", "DELETE"), maxBody));
+        mcp.add(c.identity());
+        mcp.add(new ReadBody(maxBody, false));
+        mcp.add(new McpResource(c.tools()));
+        governance(mcp);
+        router.route("/mcp").handler(new GatewayRoute("mcp", pipeline(mcp), tools.mcp(), mcpErrors, requestIds, true));
+
+        ToolResource toolResource = new ToolResource(c.tools(), c.toolFilter(), "/tools/");
+        List<Layer> rest = audited();
+        rest.add(new RequestShape(Set.of("POST"), maxBody));
+        rest.add(c.identity());
+        rest.add(toolResource);
+        rest.add(new ReadBody(maxBody, true));
+        governance(rest);
+        router.route("/tools/:name").handler(new GatewayRoute("tools", pipeline(rest),
+                new RestToolTerminal(c.tools(), toolResource, tools.rest(), errors), errors, requestIds, true));
+    }
+
+    /** transform, policy and limits, each when configured, in that order. */
+    private void governance(List<Layer> layers) {
+        if (c.transform() != null) {
+            layers.add(c.transform());
+        }
+        if (c.policy() != null) {
+            layers.add(c.policy());
+        }
+        if (c.limits() != null) {
+            layers.add(c.limits());
+        }
     }
 
     /** audit, shape(POST), identity, read-body(JSON), model, [transform], [policy], [limits]. */

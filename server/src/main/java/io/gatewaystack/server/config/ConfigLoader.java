@@ -208,7 +208,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig build(ConfigNode root, Map<String, String> env) {
         root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy",
-                "transform", "llm", "audit"));
+                "transform", "llm", "audit", "mcp"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -242,8 +242,52 @@ public final class ConfigLoader {
         TransformConfig transform = transform(root.child("transform"));
         LlmSettings llm = LlmConfigReader.read(root.child("llm"), env);
         AuditSettings audit = audit(root.child("audit"), env);
+        McpSettings mcp = mcp(root.child("mcp"), toolScopes, env);
         return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
-                transform, llm, audit);
+                transform, llm, audit, mcp);
+    }
+
+    private static McpSettings mcp(ConfigNode n, Map<String, List<String>> toolScopes, Map<String, String> env) {
+        n.allowOnly(Set.of("tools", "functions_base", "tool_timeout_ms", "session_ttl_seconds", "allowed_origins",
+                "page_size", "max_response_bytes", "allow_private_backends"));
+        Duration timeout = n.millis("tool_timeout_ms", Duration.ofSeconds(10), 100, 600_000);
+        List<io.gatewaystack.mcp.ToolDefinition> tools = new ArrayList<>();
+        for (ConfigNode t : n.list("tools")) {
+            t.allowOnly(Set.of("name", "title", "description", "input_schema", "required_scopes", "backend_url", "timeout_ms"));
+            try {
+                JsonNode schema = t.child("input_schema").isPresent() ? t.raw("input_schema")
+                        : io.gatewaystack.mcp.ToolDefinition.permissiveSchema();
+                tools.add(new io.gatewaystack.mcp.ToolDefinition(t.string("name", null), t.string("title", null),
+                        t.string("description", null), schema, t.stringList("required_scopes", List.of()),
+                        httpUrl(t.keyOf("backend_url"), t.string("backend_url", "")).toString(),
+                        t.millis("timeout_ms", timeout, 100, 600_000)));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new ConfigException(t.path(), String.valueOf(e.getMessage()));
+            }
+        }
+        String functionsBase = n.string("functions_base", env.get("FUNCTIONS_BASE"));
+        if (functionsBase != null && !toolScopes.isEmpty()) {
+            try {
+                tools.addAll(io.gatewaystack.mcp.ToolRegistry.fromScopesJson(JSON.writeValueAsString(toolScopes),
+                        httpUrl(n.keyOf("functions_base"), functionsBase).toString(), timeout));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("TOOL_SCOPES_JSON", e.getMessage());
+            }
+        }
+        String key = env.get("MCP_SESSION_KEY");
+        byte[] sessionKey;
+        if (key != null && !key.isBlank()) {
+            sessionKey = io.gatewaystack.audit.AuditConfig.parseKey(key.trim());
+            if (sessionKey.length < 32) {
+                throw new ConfigException("MCP_SESSION_KEY", "must be at least 32 bytes");
+            }
+        } else {
+            sessionKey = io.gatewaystack.mcp.McpSessions.randomKey(); // sessions then live on this process only
+        }
+        return new McpSettings(tools, sessionKey, n.seconds("session_ttl_seconds", Duration.ofHours(24), 60, 30L * 86_400),
+                new java.util.LinkedHashSet<>(n.stringList("allowed_origins", List.of())),
+                n.integer("page_size", 100, 1, 10_000), n.longValue("max_response_bytes", 1L << 20, 1024, 1L << 30),
+                n.bool("allow_private_backends", false));
     }
 
     private static AuditSettings audit(ConfigNode n, Map<String, String> env) {

@@ -31,6 +31,12 @@ final class ConfigNode {
         return !node.isMissingNode();
     }
 
+    /** The raw tree below a key (e.g. a JSON schema given inline), or null. */
+    JsonNode raw(String name) {
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v;
+    }
+
     /** The keys of this mapping, in file order (empty when absent). */
     List<String> names() {
         if (!isPresent()) {

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param transform        PII/secret detection and redaction on bodies the gateway reads, or null when off
  * @param llm              model providers and model routes of the LLM gateway ({@code /v1/...}); disabled when empty
  * @param audit            the tamper-evident audit trail ({@code DATABASE_URL})
+ * @param mcp              the MCP and REST tool gateways ({@code TOOL_SCOPES_JSON}, {@code MCP_SESSION_KEY})
  */
 public record GatewayConfig(
         Mode mode,
@@ -37,7 +38,8 @@ public record GatewayConfig(
         PolicySettings policy,
         TransformConfig transform,
         LlmSettings llm,
-        AuditSettings audit) {
+        AuditSettings audit,
+        McpSettings mcp) {
 
     public enum Mode {
         DEMO, PRODUCTION;
@@ -45,6 +47,12 @@ public record GatewayConfig(
         public String label() {
             return this == DEMO ? "demo" : "production";
         }
+    }
+
+    /** The same configuration with other MCP settings. */
+    public GatewayConfig withMcp(McpSettings newMcp) {
+        return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
+                transform, llm, audit, newMcp);
     }
 
     public GatewayConfig {

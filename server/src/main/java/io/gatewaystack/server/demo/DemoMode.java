@@ -14,7 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code ./gatewaystack demo}: a dev token issuer, an echo backend and the gateway wired to both, in one
  * process, with nothing to configure. Ports: {@code PORT} (8080), {@code DEMO_ISSUER_PORT} (5051),
- * {@code DEMO_ECHO_PORT} (3333), {@code DEMO_LLM_PORT} (3334, the fake LLM); 0 picks free ones. Any other environment variable of the contract still
+ * {@code DEMO_ECHO_PORT} (3333), {@code DEMO_LLM_PORT} (3334, the fake LLM), {@code DEMO_TOOLS_PORT} (3335, the
+ * starter's MCP tools); 0 picks free ones. Any other environment variable of the contract still
  * applies on top of the demo defaults (e.g. {@code PROXY_TARGET} to put your own backend behind it).
  */
 public final class DemoMode {
@@ -22,12 +23,14 @@ public final class DemoMode {
     private final DemoIssuer issuer;
     private final EchoBackend echo;
     private final FakeLlm llm;
+    private final StarterTools tools;
     private final GatewayServer gateway;
 
-    private DemoMode(DemoIssuer issuer, EchoBackend echo, FakeLlm llm, GatewayServer gateway) {
+    private DemoMode(DemoIssuer issuer, EchoBackend echo, FakeLlm llm, StarterTools tools, GatewayServer gateway) {
         this.issuer = issuer;
         this.echo = echo;
         this.llm = llm;
+        this.tools = tools;
         this.gateway = gateway;
     }
 
@@ -38,9 +41,21 @@ public final class DemoMode {
         FakeLlm llm = FakeLlm.start(vertx, port(env, "DEMO_LLM_PORT", 3334));
         Map<String, String> withKey = new java.util.HashMap<>(env);
         withKey.putIfAbsent(DEMO_LLM_KEY_ENV, "demo-provider-key"); // the fake provider's key, never the user's token
-        GatewayConfig config = ConfigLoader.load(demoTree(issuer, echo, llm, env), withKey);
+        // The starter tools verify the gateway's signed identity assertion, so the demo makes the signing key first.
+        java.nio.file.Path dataDir = demoDataDir(env);
+        com.nimbusds.jose.jwk.ECKey assertionKey = io.gatewaystack.proxy.IdentityAssertionSigner.generateKey();
+        java.nio.file.Path keyFile = dataDir.resolve("assertion-key.json");
+        java.nio.file.Files.writeString(keyFile, assertionKey.toJSONString());
+        StarterTools tools = StarterTools.start(vertx, port(env, "DEMO_TOOLS_PORT", 3335),
+                new com.nimbusds.jose.jwk.JWKSet(assertionKey.toPublicJWK()).toString(),
+                java.util.UUID.randomUUID().toString());
+        ObjectNode tree = demoTree(issuer, echo, llm, env);
+        ((ObjectNode) tree.get("audit")).put("dir", dataDir.toString());
+        tree.putObject("identity_assertion").put("key_file", keyFile.toString());
+        GatewayConfig config = ConfigLoader.load(tree, withKey);
+        config = config.withMcp(config.mcp().withMoreTools(StarterTools.definitions(tools.baseUrl()), true));
         GatewayServer gateway = GatewayServer.start(vertx, config, accessLog);
-        return new DemoMode(issuer, echo, llm, gateway);
+        return new DemoMode(issuer, echo, llm, tools, gateway);
     }
 
     /** The demo defaults, as if they came from a config file. */
@@ -126,7 +141,8 @@ public final class DemoMode {
     /** The banner with a ready token and curl lines to paste. */
     public void printWelcome(PrintStream out) {
         String gw = "http://127.0.0.1:" + gateway.port();
-        String token = issuer.mint("demo-user", Map.of("scope", "tool:read tool:write", "org_id", "demo-org",
+        String token = issuer.mint("demo-user", Map.of("scope",
+                "tool:read tool:write starter.whoami starter.echo starter.notes starter.crm", "org_id", "demo-org",
                 "roles", List.of("developer")), 3600);
         out.println("""
                 ================================================================================
@@ -150,6 +166,8 @@ public final class DemoMode {
                 curl -s -X POST %2$smint -H 'Content-Type: application/json' -d '{"sub":"alice","scope":"tool:read","org_id":"acme"}'
                 curl -s %1$s/v1/chat/completions -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"model":"demo-smart","messages":[{"role":"user","content":"Hi, I am jane@example.com"}]}'
                   (the fake LLM echoes what it received: the model saw <EMAIL_1>, you get your address back)
+                curl -s -X POST %1$s/mcp -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -d '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+                curl -s -X POST %1$s/tools/whoami -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}'
                 ./gatewaystack usage --by user --since 1d --store %5$s
                 ./gatewaystack audit verify --store %5$s
                 ================================================================================
@@ -162,6 +180,7 @@ public final class DemoMode {
         gateway.stop();
         try {
             llm.close().await(5, TimeUnit.SECONDS);
+            tools.close().await(5, TimeUnit.SECONDS);
             echo.close().await(5, TimeUnit.SECONDS);
             issuer.close().await(5, TimeUnit.SECONDS);
         } catch (Exception ignored) {

@@ -19,7 +19,8 @@ public final class ErrorResponder {
     /** Turns an error into the response body: the contract's shape by default, an SDK's shape on LLM routes. */
     @FunctionalInterface
     public interface BodyShape {
-        Object body(GatewayError error);
+        /** @param context the request's context (null when the error came before one existed) */
+        Object body(GatewayError error, RequestContext context);
     }
 
     private final PublicUrls publicUrls;
@@ -40,7 +41,7 @@ public final class ErrorResponder {
     }
 
     /** {@code {"error":code,"error_description":description, ...details}}. */
-    public static Object contractBody(GatewayError error) {
+    public static Object contractBody(GatewayError error, RequestContext context) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error.code().code());
         body.put("error_description", error.description());
@@ -72,7 +73,7 @@ public final class ErrorResponder {
         if (retryAfter instanceof Number seconds) {
             response.putHeader("Retry-After", Long.toString(seconds.longValue()));
         }
-        response.end(JsonBodies.encode(shape.body(error)));
+        response.end(JsonBodies.encode(shape.body(error, context)));
     }
 
     /** The URL of the protected resource metadata that applies to this request's path. */

@@ -12,6 +12,6 @@ public final class LlmErrors {
 
     public static ErrorResponder shaped(ErrorResponder errors, ApiFormat format) {
         Translation translation = new Translation();
-        return errors.withBodyShape(e -> translation.error(e.status(), e.code().code(), e.description(), format));
+        return errors.withBodyShape((e, ctx) -> translation.error(e.status(), e.code().code(), e.description(), format));
     }
 }

@@ -32,13 +32,9 @@ public final class McpErrorShape implements ErrorResponder.BodyShape {
     /** ReadBody's description for a body that is not JSON (mapped to -32700). */
     static final String NOT_JSON = "The request body must be valid JSON.";
 
+    /** The body, with the JSON-RPC id {@code McpResource} stored in the context (null before it ran). */
     @Override
-    public Object body(GatewayError error) {
-        return body(error, (JsonNode) null);
-    }
-
-    /** The body with the id a layer stored in the context, when the error does not carry one. */
-    public static ObjectNode body(GatewayError error, RequestContext ctx) {
+    public ObjectNode body(GatewayError error, RequestContext ctx) {
         Object id = ctx == null ? null : ctx.attributes().get(McpResource.JSONRPC_ID);
         return body(error, id instanceof JsonNode node ? node : null);
     }

@@ -34,7 +34,7 @@ class OfficialSdkTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        demo = DemoMode.start(vertx, Map.of("PORT", "0", "DEMO_ISSUER_PORT", "0", "DEMO_ECHO_PORT", "0", "DEMO_LLM_PORT", "0"),
+        demo = DemoMode.start(vertx, Map.of("PORT", "0", "DEMO_ISSUER_PORT", "0", "DEMO_ECHO_PORT", "0", "DEMO_LLM_PORT", "0", "DEMO_TOOLS_PORT", "0"),
                 new ByteArrayOutputStream());
         base = "http://127.0.0.1:" + demo.gateway().port();
         token = demo.issuer().mint("sdk-user", Map.of("scope", "tool:read"), 300);
