@@ -95,6 +95,7 @@ public final class FakeLlm {
     private final AtomicInteger dropTimes = new AtomicInteger();
     private volatile String lastRequestBody;
     private volatile String lastAuthorization;
+    private volatile io.vertx.core.MultiMap lastHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
 
     private FakeLlm(Vertx vertx, int port) {
         this.vertx = vertx;
@@ -157,6 +158,11 @@ public final class FakeLlm {
     }
 
     /** The last request's {@code Authorization} header as received, or its {@code x-api-key} when it had none. */
+    /** A header of the last request as the provider received it, or null. */
+    public String lastHeader(String name) {
+        return lastHeaders.get(name);
+    }
+
     public String lastAuthorization() {
         return lastAuthorization;
     }
@@ -172,6 +178,7 @@ public final class FakeLlm {
         String authorization = request.getHeader("Authorization");
         String apiKey = request.getHeader("x-api-key");
         lastAuthorization = authorization != null ? authorization : apiKey;
+        lastHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
         ApiFormat format = request.path().endsWith("/messages") || request.getHeader("anthropic-version") != null
                 ? ApiFormat.ANTHROPIC_MESSAGES : ApiFormat.OPENAI_CHAT;
         // decided now, in arrival order, not when the body has been read

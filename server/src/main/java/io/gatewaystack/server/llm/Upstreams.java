@@ -1,6 +1,8 @@
 package io.gatewaystack.server.llm;
 
+import io.gatewaystack.core.HeaderField;
 import io.gatewaystack.core.RequestContext;
+import io.gatewaystack.proxy.IdentityHeaders;
 import io.gatewaystack.proxy.llm.ApiFormat;
 import io.gatewaystack.proxy.upstream.SsrfGuard;
 import io.gatewaystack.proxy.upstream.UpstreamBlockedException;
@@ -80,6 +82,13 @@ public final class Upstreams {
                     .putHeader("X-Request-Id", ctx.requestId());
             if (format == ApiFormat.ANTHROPIC_MESSAGES) {
                 options.putHeader("anthropic-version", "2023-06-01");
+            }
+            for (HeaderField h : ctx.upstreamHeaders()) { // e.g. a policy's "add header"; never over auth or identity
+                String lower = h.name().toLowerCase(java.util.Locale.ROOT);
+                if (!lower.equals("authorization") && !lower.equals("x-api-key") && !lower.equals("api-key")
+                        && !IdentityHeaders.RESERVED.contains(lower)) {
+                    options.addHeader(h.name(), h.value());
+                }
             }
             auth.forEach(options::putHeader); // never logged: the options are not either
             return options;
