@@ -107,10 +107,19 @@ public record AuditEvent(
         }
     }
 
-    /** The policy layer's decision. {@code effect} is {@code allow}, {@code deny} or {@code modify}. */
-    public record Policy(String decisionId, String rule, String effect, List<String> reasons) {
+    /**
+     * The policy layer's decision. {@code effect} is {@code allow}, {@code deny} or {@code modify}. When a shadow
+     * (candidate) policy disagreed, {@code shadowEffect} and {@code shadowRule} say what it would have decided;
+     * both are null otherwise.
+     */
+    public record Policy(String decisionId, String rule, String effect, List<String> reasons, String shadowEffect,
+                         String shadowRule) {
         public Policy {
             reasons = reasons == null ? List.of() : List.copyOf(reasons);
+        }
+
+        public Policy(String decisionId, String rule, String effect, List<String> reasons) {
+            this(decisionId, rule, effect, reasons, null, null);
         }
     }
 
@@ -140,6 +149,10 @@ public record AuditEvent(
      * Builds the event of a completed request. Reads the context only; cheap enough for the completion phase
      * (no I/O, no hashing, no serialisation: those happen on the writer thread).
      */
+    private static String effectName(PolicyDecision d) {
+        return d.effect() == null ? null : d.effect().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static AuditEvent of(RequestContext ctx) {
         Identity id = ctx.identity();
         Actor actor = id == null ? null
@@ -152,8 +165,10 @@ public record AuditEvent(
         ContentFindings cf = ctx.contentFindings();
         Data data = cf == null ? null : new Data(cf.labels(), cf.piiTypes(), cf.riskScore());
         PolicyDecision pd = ctx.policyDecision();
+        PolicyDecision shadow = ctx.attributes().get(PolicyDecision.SHADOW_ATTRIBUTE) instanceof PolicyDecision s ? s : null;
         Policy policy = pd == null ? null
-                : new Policy(pd.decisionId(), pd.ruleId(), pd.effect() == null ? null : pd.effect().name().toLowerCase(java.util.Locale.ROOT), pd.reasons());
+                : new Policy(pd.decisionId(), pd.ruleId(), effectName(pd), pd.reasons(),
+                        shadow == null ? null : effectName(shadow), shadow == null ? null : shadow.ruleId());
         LimitsDecision ld = ctx.limitsDecision();
         Limits limits = ld == null ? null : new Limits(ld.allowed(), ld.reasons(), ld.retryAfterSeconds());
         Usage u = ctx.usage();
@@ -238,7 +253,11 @@ public record AuditEvent(
             j.nul("policy");
         } else {
             j.begin("policy").str("decision_id", policy.decisionId()).str("rule", policy.rule())
-                    .str("effect", policy.effect()).strings("reasons", policy.reasons()).end();
+                    .str("effect", policy.effect()).strings("reasons", policy.reasons());
+            if (policy.shadowEffect() != null) { // only when a shadow policy disagreed: older events hash unchanged
+                j.str("shadow_effect", policy.shadowEffect()).str("shadow_rule", policy.shadowRule());
+            }
+            j.end();
         }
         if (limits == null) {
             j.nul("limits");
@@ -282,7 +301,8 @@ public record AuditEvent(
         JsonNode dec = n.path("decisions");
         JsonNode p = dec.get("policy");
         Policy policy = p == null || p.isNull() ? null
-                : new Policy(s(p, "decision_id"), s(p, "rule"), s(p, "effect"), list(p.get("reasons")));
+                : new Policy(s(p, "decision_id"), s(p, "rule"), s(p, "effect"), list(p.get("reasons")),
+                        s(p, "shadow_effect"), s(p, "shadow_rule"));
         JsonNode l = dec.get("limits");
         Limits limits = l == null || l.isNull() ? null
                 : new Limits(l.path("allowed").asBoolean(), list(l.get("reasons")), l.path("retry_after_seconds").asLong());

@@ -61,6 +61,23 @@ class AuditEventTest {
     }
 
     @Test
+    void aShadowPolicyDisagreementIsRecordedAndRoundTrips() {
+        var ctx = Contexts.denied("bob", "acme", "no-contractors");
+        ctx.attributes().put(io.gatewaystack.core.PolicyDecision.SHADOW_ATTRIBUTE, new io.gatewaystack.core.PolicyDecision(
+                io.gatewaystack.core.PolicyDecision.Effect.ALLOW, "pd_shadow", "candidate-allow", List.of("would allow")));
+        AuditEvent e = AuditEvent.of(ctx).chained("gw-1.x", 1, AuditEvent.GENESIS);
+        assertThat(e.policy().shadowEffect()).isEqualTo("allow");
+        assertThat(e.policy().shadowRule()).isEqualTo("candidate-allow");
+        assertThat(e.toJson()).contains("\"shadow_effect\":\"allow\"", "\"shadow_rule\":\"candidate-allow\"");
+        AuditEvent back = AuditEvent.fromJson(e.toJson());
+        assertThat(back).isEqualTo(e);
+        assertThat(back.computeHash()).isEqualTo(e.hash());
+        // without a disagreement the event has no shadow fields at all
+        assertThat(AuditEvent.of(Contexts.denied("bob", "acme", "r")).chained("gw-1.x", 2, e.hash()).toJson())
+                .doesNotContain("shadow_");
+    }
+
+    @Test
     void jsonRoundTripsAndHashIsOverCanonicalForm() {
         AuditEvent e = AuditEvent.of(Contexts.allowed("al\"ice\n\u2028😀", "acme", "m", 1, 2, 3, List.of("email")))
                 .chained("gw-1.x", 1, AuditEvent.GENESIS);

@@ -13,6 +13,12 @@ import java.util.List;
 public record PolicyDecision(Effect effect, String decisionId, String ruleId, List<String> reasons) {
     public enum Effect { ALLOW, DENY, MODIFY }
 
+    /**
+     * Context attribute holding the shadow (candidate) policy's {@code PolicyDecision} when it disagreed with the
+     * live one, so the audit trail records the disagreement without knowing the policy module.
+     */
+    public static final String SHADOW_ATTRIBUTE = "gatewaystack.policy.shadow";
+
     public PolicyDecision {
         reasons = List.copyOf(reasons);
     }

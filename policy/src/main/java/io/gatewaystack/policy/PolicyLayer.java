@@ -111,6 +111,7 @@ public final class PolicyLayer implements Layer {
                 ShadowDisagreement d = new ShadowDisagreement(ctx.requestId(),
                         ctx.identity() == null ? null : ctx.identity().subject(), live, shadow);
                 ctx.attributes().put(PolicyAttributes.SHADOW_DISAGREEMENT, d);
+                ctx.attributes().put(io.gatewaystack.core.PolicyDecision.SHADOW_ATTRIBUTE, shadow.toPolicyDecision());
                 config.shadowListener().onDisagreement(d);
             }
         } catch (RuntimeException e) {

@@ -167,6 +167,9 @@ class PolicyLayerTest {
         assertThat(d.candidate().effect()).isEqualTo(Effect.DENY);
         assertThat(d.candidate().ruleId()).isEqualTo("no-interns");
         assertThat(intern.attributes().get(PolicyAttributes.SHADOW_DISAGREEMENT)).isEqualTo(d);
+        // the audit trail reads the candidate's decision through a core type
+        assertThat(intern.attributes().get(io.gatewaystack.core.PolicyDecision.SHADOW_ATTRIBUTE))
+                .isEqualTo(d.candidate().toPolicyDecision());
 
         RequestContext staff = ctx(identity("u2", null, null, List.of("staff"), List.of(), null), null);
         assertThat(layer.onRequest(staff).isProceed()).isTrue();
