@@ -84,12 +84,23 @@ public final class PolicyLoader {
             return List.of(fileOrFolder);
         }
         try (Stream<Path> walk = Files.walk(fileOrFolder)) {
+            // Hidden files and everything under hidden folders are skipped: a Kubernetes ConfigMap mount keeps its
+            // real files in "..<timestamp>/" and links them from the top, which would load every rule twice.
             return walk.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> isVisible(fileOrFolder.relativize(p)))
                     .filter(p -> EXTENSIONS.stream().anyMatch(ext -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(ext)))
                     .sorted()
                     .toList();
         }
+    }
+
+    private static boolean isVisible(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private PolicyCompiler.CompiledFile compile(String name, String text, List<PolicyProblem> problems) {

@@ -68,6 +68,9 @@ class LoaderTest {
         Files.writeString(dir.resolve("more/b.json"), "{\"rules\": [{\"id\": \"two\", \"effect\": \"allow\", \"when\": {\"model\": \"m2\"}}]}");
         Files.writeString(dir.resolve("notes.txt"), "not a policy");
         Files.writeString(dir.resolve(".a.yaml.swp"), "garbage");
+        // a Kubernetes ConfigMap mount: the real files sit in a hidden "..<timestamp>" folder
+        Files.createDirectories(dir.resolve("..2026_11_21_07_00_00.123"));
+        Files.writeString(dir.resolve("..2026_11_21_07_00_00.123/a.yaml"), "rules:\n  - {id: one, effect: allow, when: {model: m1}}\n");
         PolicySet set = loader.load(dir);
         assertThat(set.ruleCount()).isEqualTo(2);
         assertThat(set.decide(PolicyInput.builder().model("m2").build()).ruleId()).isEqualTo("two");

@@ -44,6 +44,11 @@ final class AuditRuntime implements AutoCloseable {
         List<AuditSink> sinks = new ArrayList<>();
         JdbcAuditStore store;
         try {
+            java.nio.file.Files.createDirectories(settings.dir()); // a fresh folder must just work
+        } catch (java.io.IOException e) {
+            throw new ConfigException("audit.dir", "cannot create " + settings.dir() + ": " + e.getMessage());
+        }
+        try {
             store = settings.databaseUrl() != null
                     ? JdbcAuditStore.open("postgres", settings.databaseUrl())
                     : JdbcAuditStore.sqlite(settings.dir().resolve("audit.db"));

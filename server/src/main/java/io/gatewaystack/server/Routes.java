@@ -91,6 +91,9 @@ final class Routes {
         });
 
         router.route("/health").handler(route("health", open(READ), health.health()));
+        // liveness: the process answers; unlike /health it does not turn 503 when a dependency (the IdP) is down
+        router.route("/health/live").handler(route("health.live", open(READ), (request, ctx) -> request.response()
+                .putHeader("Content-Type", "application/json").end("{\"ok\":true}")));
         router.route("/health/idp").handler(route("health.idp", open(READ), health.identityProvider()));
         router.route("/health/auth0").handler(route("health.idp", open(READ), health.identityProvider()));
 

@@ -20,7 +20,7 @@ class AuditOverHttpTest {
     @Test
     void requestsAreAuditedInTheStoreWithAnIntactChainAndMetrics() throws Exception {
         Vertx vertx = Vertx.vertx();
-        Path dir = Files.createTempDirectory("gw-audit-http");
+        Path dir = Files.createTempDirectory("gw-audit-http").resolve("not-yet/created"); // the gateway makes it
         FakeLlm fake = FakeLlm.start(vertx, 0);
         try (TestIssuer issuer = new TestIssuer(); Http http = new Http(vertx)) {
             String yaml = TestGateway.yaml(issuer, null, """

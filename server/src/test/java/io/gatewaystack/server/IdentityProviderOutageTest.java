@@ -55,7 +55,8 @@ class IdentityProviderOutageTest {
     }
 
     @Test
-    void healthIs503WithoutSigningKeys() {
+    void healthIs503WithoutSigningKeysButLivenessStaysUp() {
+        assertThat(http.get(gateway.url("/health/live")).status()).isEqualTo(200);
         Http.Response r = http.get(gateway.url("/health"));
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.json().get("ok").asBoolean()).isFalse();

@@ -58,6 +58,7 @@ public final class ConfigLoader {
             Map.entry("PROXY_INJECT_HEADER", "proxy.inject_header"),
             Map.entry("PROXY_INJECT_QUERY", "proxy.inject_query"),
             Map.entry("GATEWAY_POLICY_PATH", "policy.path"),
+            Map.entry("GATEWAY_IDENTITY_KEY_FILE", "identity_assertion.key_file"),
             Map.entry("DATABASE_URL", "audit.database_url"));
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
