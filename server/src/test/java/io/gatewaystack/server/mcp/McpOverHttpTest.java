@@ -165,13 +165,14 @@ class McpOverHttpTest {
         assertThat(cross.status()).isEqualTo(200);
         assertThat(cross.json().at("/result/isError").asBoolean()).isTrue();
         assertThat(cross.json().at("/result/structuredContent/error").asString()).isEqualTo("cross_user_access_denied");
-        awaitAudit();
+        // completions run after the response: wait (bounded) for this call's record, whatever came before it
+        awaitAudit("200 policy_denied deny crmAttemptCrossUserRead");
         assertThat(audited).contains("200 policy_denied deny crmAttemptCrossUserRead");
     }
 
-    private static void awaitAudit() {
-        long until = System.currentTimeMillis() + 2000;
-        while (audited.isEmpty() && System.currentTimeMillis() < until) {
+    private static void awaitAudit(String expected) {
+        long until = System.currentTimeMillis() + 5000;
+        while (!audited.contains(expected) && System.currentTimeMillis() < until) {
             Thread.onSpinWait();
         }
     }
