@@ -18,7 +18,7 @@ public final class PolicyAttributes {
     /** Written on MODIFY with headers: {@code Map<String, String>} to add to the upstream request. */
     public static final String ADD_HEADERS = "policy.add_headers";
     /** Written on MODIFY with forced redactions: {@code List<String>} of PII types the redacting step must remove. */
-    public static final String REDACT_PII = "policy.redact_pii";
+    public static final String REDACT_PII = "policy.redact_pii"; // read by the transform module's ForcedRedaction
     /** Written on MODIFY with a provider reroute: the provider name (String) for the routing step. */
     public static final String REROUTE_PROVIDER = "policy.reroute_provider";
     /** Written when the shadow candidate disagreed: the {@link ShadowDisagreement}. */

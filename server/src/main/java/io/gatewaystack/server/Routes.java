@@ -18,6 +18,8 @@ import io.gatewaystack.server.routes.NotFound;
 import io.gatewaystack.server.routes.ProtectedRoutes;
 import io.gatewaystack.server.routes.ReverseProxy;
 import io.gatewaystack.server.routes.UsageMe;
+import io.gatewaystack.transform.ForcedRedaction;
+import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.mcp.McpResource;
 import io.gatewaystack.mcp.RestTools;
 import io.gatewaystack.mcp.ToolResource;
@@ -58,11 +60,14 @@ final class Routes {
     private final Components c;
     private final RequestIds requestIds;
     private final ErrorResponder errors;
+    private final ForcedRedaction forcedRedaction;
 
     Routes(Components components) {
         this.c = components;
         this.requestIds = components.requestIds();
         this.errors = components.errors();
+        this.forcedRedaction = new ForcedRedaction(components.config().transform() != null
+                ? components.config().transform() : TransformConfig.defaults());
     }
 
     /**
@@ -196,13 +201,17 @@ final class Routes {
                 new RestToolTerminal(c.tools(), toolResource, tools.rest(), errors), errors, requestIds, true));
     }
 
-    /** transform, policy and limits, each when configured, in that order. */
+    /**
+     * transform, policy (then the policy's forced redactions) and limits, each when configured, in that order.
+     * Transform and forced redaction act on the body and let requests without one (streamed routes) through.
+     */
     private void governance(List<Layer> layers) {
         if (c.transform() != null) {
             layers.add(c.transform());
         }
         if (c.policy() != null) {
             layers.add(c.policy());
+            layers.add(forcedRedaction);
         }
         if (c.limits() != null) {
             layers.add(c.limits());
@@ -216,15 +225,7 @@ final class Routes {
         layers.add(c.identity());
         layers.add(new ReadBody(c.config().server().maxBodyBytes(), true));
         layers.add(new ModelResource(llm));
-        if (c.transform() != null) {
-            layers.add(c.transform());
-        }
-        if (c.policy() != null) {
-            layers.add(c.policy());
-        }
-        if (c.limits() != null) {
-            layers.add(c.limits());
-        }
+        governance(layers);
         return pipeline(layers);
     }
 
@@ -273,16 +274,8 @@ final class Routes {
         }
         if (body != Body.STREAMED) {
             layers.add(new ReadBody(maxBody, body == Body.JSON));
-            if (c.transform() != null) {
-                layers.add(c.transform()); // only where a body was read: it inspects and rewrites content
-            }
         }
-        if (c.policy() != null) {
-            layers.add(c.policy());
-        }
-        if (c.limits() != null) {
-            layers.add(c.limits());
-        }
+        governance(layers);
         return pipeline(layers);
     }
 

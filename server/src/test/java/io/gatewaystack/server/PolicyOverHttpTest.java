@@ -32,6 +32,10 @@ class PolicyOverHttpTest {
                   model: small-model
                   max_tokens: 100
                   headers: {X-Policy-Tier: free, X-User-Id: forged-by-policy}
+              - id: finance-redacts-email
+                effect: modify
+                when: {route: proxy, claims.department: finance}
+                modify: {redact_pii: [email]}
               - id: no-contractors
                 priority: 10
                 effect: deny
@@ -105,6 +109,24 @@ class PolicyOverHttpTest {
         Http.Response untouched = http.post(gateway.url("/proxy/v1/chat"), "{\"model\":\"big-model\",\"max_tokens\":4000}",
                 "Authorization", pro, "Content-Type", "application/json");
         assertThat(untouched.json().get("body").asString()).isEqualTo("{\"model\":\"big-model\",\"max_tokens\":4000}");
+    }
+
+    @Test
+    void aForcedRedactionRemovesTheNamedPiiBeforeTheUpstream() {
+        String finance = "Bearer " + issuer.token("fay", Map.of("department", "finance"));
+        Http.Response r = http.post(gateway.url("/proxy/v1/chat"),
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"mail fay@example.com\"}]}",
+                "Authorization", finance, "Content-Type", "application/json");
+        assertThat(r.status()).isEqualTo(200);
+        String seen = r.json().get("body").asString();
+        assertThat(seen).doesNotContain("fay@example.com").contains("[EMAIL]");
+        assertThat(r.header("X-GatewayStack-Redacted")).isEqualTo("email=1");
+
+        String other = "Bearer " + issuer.token("gus", Map.of("department", "sales"));
+        Http.Response untouched = http.post(gateway.url("/proxy/v1/chat"),
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"mail gus@example.com\"}]}",
+                "Authorization", other, "Content-Type", "application/json");
+        assertThat(untouched.json().get("body").asString()).contains("gus@example.com");
     }
 
     @Test
