@@ -13,5 +13,14 @@ import io.gatewaystack.core.Identity;
  * @param requestId       the gateway request id
  */
 public record McpHttpRequest(JsonRpc.Parsed body, String sessionId, String protocolVersion, String origin,
-                             Identity identity, String requestId) {
+                             Identity identity, String requestId, java.util.Map<String, String> extraHeaders) {
+
+    public McpHttpRequest {
+        extraHeaders = extraHeaders == null ? java.util.Map.of() : java.util.Map.copyOf(extraHeaders);
+    }
+
+    public McpHttpRequest(JsonRpc.Parsed body, String sessionId, String protocolVersion, String origin,
+                          Identity identity, String requestId) {
+        this(body, sessionId, protocolVersion, origin, identity, requestId, java.util.Map.of());
+    }
 }

@@ -297,7 +297,7 @@ public final class McpServer {
                     ? JsonRpc.result(m.id(), ToolResults.text(message, true))
                     : JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, message));
         }
-        return invoke(tool, arguments, identity, request.requestId(), outcome)
+        return invoke(tool, arguments, identity, request.requestId(), request.extraHeaders(), outcome)
                 .thenApply(result -> JsonRpc.result(m.id(), result));
     }
 
@@ -306,14 +306,16 @@ public final class McpServer {
      * latest a little after the tool's timeout even if the invoker never completes.
      */
     public CompletionStage<ObjectNode> invoke(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId) {
-        return invoke(tool, arguments, identity, requestId, new McpHttpResponse.ToolOutcome[1]);
+        return invoke(tool, arguments, identity, requestId, java.util.Map.of(), new McpHttpResponse.ToolOutcome[1]);
     }
 
     private CompletionStage<ObjectNode> invoke(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId,
+                                               java.util.Map<String, String> extraHeaders,
                                                McpHttpResponse.ToolOutcome[] outcome) {
         CompletableFuture<ToolInvoker.BackendResponse> call;
         try {
-            call = invoker.invoke(new ToolInvoker.ToolCall(tool, arguments, identity, requestId)).toCompletableFuture();
+            call = invoker.invoke(new ToolInvoker.ToolCall(tool, arguments, identity, requestId, extraHeaders))
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             outcome[0] = McpHttpResponse.ToolOutcome.FAILED;
             return done(ToolResults.fromFailure(tool, e));

@@ -36,6 +36,12 @@ public final class RestTools {
     }
 
     public CompletionStage<Response> call(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId) {
+        return call(tool, arguments, identity, requestId, java.util.Map.of());
+    }
+
+    /** The same, with headers layers asked to add (never replacing identity or authentication headers). */
+    public CompletionStage<Response> call(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId,
+                                          java.util.Map<String, String> extraHeaders) {
         long start = System.nanoTime();
         String sub = identity == null ? null : identity.subject();
         JsonNode args = arguments == null || arguments.isNull() ? JsonRpc.NODES.objectNode() : arguments;
@@ -48,7 +54,7 @@ public final class RestTools {
         }
         CompletableFuture<ToolInvoker.BackendResponse> call;
         try {
-            call = invoker.invoke(new ToolInvoker.ToolCall(tool, args, identity, requestId)).toCompletableFuture();
+            call = invoker.invoke(new ToolInvoker.ToolCall(tool, args, identity, requestId, extraHeaders)).toCompletableFuture();
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

@@ -24,8 +24,18 @@ public interface ToolInvoker {
      * @param arguments the arguments (a JSON object), already validated against the tool's schema
      * @param identity  the verified caller (null only outside the gateway, e.g. in tests)
      * @param requestId the gateway request id, forwarded as {@code X-Request-Id}
+     * @param extraHeaders headers layers asked to add (a policy's "add header"); the invoker never lets them replace
+     *                     the identity or authentication headers
      */
-    record ToolCall(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId) {
+    record ToolCall(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId,
+                    java.util.Map<String, String> extraHeaders) {
+        public ToolCall {
+            extraHeaders = extraHeaders == null ? java.util.Map.of() : java.util.Map.copyOf(extraHeaders);
+        }
+
+        public ToolCall(ToolDefinition tool, JsonNode arguments, Identity identity, String requestId) {
+            this(tool, arguments, identity, requestId, java.util.Map.of());
+        }
     }
 
     /**

@@ -65,7 +65,8 @@ public final class McpTerminal implements Terminal {
         JsonRpc.Parsed parsed = body == null ? JsonRpc.parse(new byte[0])
                 : body.json() != null ? JsonRpc.parse(body.json()) : JsonRpc.parse(body.raw());
         McpHttpRequest mcp = new McpHttpRequest(parsed, request.getHeader(McpServer.SESSION_HEADER),
-                request.getHeader(McpServer.VERSION_HEADER), request.getHeader("Origin"), ctx.identity(), ctx.requestId());
+                request.getHeader(McpServer.VERSION_HEADER), request.getHeader("Origin"), ctx.identity(), ctx.requestId(),
+                UpstreamHeaders.of(ctx));
         Context eventLoop = Vertx.currentContext();
         server.post(mcp).whenComplete((answer, failure) -> {
             McpHttpResponse r = failure != null

@@ -45,7 +45,8 @@ public final class RestToolTerminal implements Terminal {
         }
         RequestBody body = ctx.body();
         Context eventLoop = Vertx.currentContext();
-        tools.call(tool, body == null ? null : body.json(), ctx.identity(), ctx.requestId()).whenComplete((r, failure) -> {
+        tools.call(tool, body == null ? null : body.json(), ctx.identity(), ctx.requestId(), UpstreamHeaders.of(ctx))
+                .whenComplete((r, failure) -> {
             Runnable write = () -> {
                 HttpServerResponse response = request.response();
                 if (response.ended() || response.closed()) {

@@ -115,7 +115,13 @@ public final class VertxToolInvoker implements ToolInvoker {
                 options.putHeader("X-Request-Id", call.requestId());
             }
             if (call.identity() != null) {
-                identityHeaders.apply(call.identity()).forEach(options::putHeader);
+                call.extraHeaders().forEach((name, value) -> {
+                    String lower = name.toLowerCase(java.util.Locale.ROOT);
+                    if (!lower.equals("authorization") && !io.gatewaystack.proxy.IdentityHeaders.RESERVED.contains(lower)) {
+                        options.putHeader(name, value);
+                    }
+                });
+                identityHeaders.apply(call.identity()).forEach(options::putHeader); // identity always wins
             }
             Buffer body = Buffer.buffer(JsonRpc.MAPPER.writeValueAsBytes(call.arguments()));
             client.request(options).onComplete(requested -> {

@@ -34,6 +34,7 @@ class VertxToolInvokerTest {
     private static final AtomicReference<io.vertx.core.MultiMap> lastHeaders = new AtomicReference<>();
     private static IdentityAssertionSigner signer;
     private static McpServer server;
+    private static VertxToolInvoker invoker;
 
     @BeforeAll
     static void start() throws Exception {
@@ -52,7 +53,7 @@ class VertxToolInvokerTest {
         })).listen(port, "127.0.0.1").await(5, TimeUnit.SECONDS);
         signer = TestSupport.signer();
         IdentityInjection injection = new IdentityInjection(signer, null, cs -> cs);
-        VertxToolInvoker invoker = new VertxToolInvoker(vertx, vertx.createHttpClient(),
+        invoker = new VertxToolInvoker(vertx, vertx.createHttpClient(),
                 VertxToolInvoker.headersOf(injection), null, null, 64 * 1024);
         server = new McpServer(new ToolRegistry(List.of()), null, invoker,
                 new McpSessions(McpSessions.randomKey(), Duration.ofMinutes(1), java.time.Clock.systemUTC()),
@@ -88,6 +89,18 @@ class VertxToolInvokerTest {
         assertThat(h.get("X-Request-Id")).isEqualTo("req-9");
         assertThat(h.get("X-Gateway-Identity")).isNotBlank();
         assertThat(h.get("Content-Type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void headersAddedByLayersReachTheToolButNeverReplaceIdentityOrAuth() {
+        ToolDefinition t = tool("/ok", port, 2000);
+        new io.gatewaystack.mcp.RestTools(invoker).call(t, JsonRpc.MAPPER.readTree("{}"), TestSupport.user("alice", "s1"), "req-10",
+                        java.util.Map.of("X-Policy-Tier", "free", "X-User-Id", "mallory", "Authorization", "Bearer forged"))
+                .toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        io.vertx.core.MultiMap h = lastHeaders.get();
+        assertThat(h.get("X-Policy-Tier")).isEqualTo("free");
+        assertThat(h.get("X-User-Id")).isEqualTo("alice");
+        assertThat(h.get("Authorization")).isNull();
     }
 
     @Test
