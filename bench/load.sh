@@ -15,6 +15,9 @@
 #   GATEWAY_PORT=18080 ISSUER_PORT=15051 ECHO_PORT=13333
 #   STARTUP_TIMEOUT=300  seconds to wait for /health (the launcher may build the server first)
 #   GATEWAY_JAVA_OPTS    JVM options for the demo JVM (passed through by the launcher)
+#   AUDIT=on             the demo's tamper-evident audit trail (hash chain, spool, SQLite); AUDIT=off measures the
+#                        rest of the gateway alone (the access log stays on)
+#   SCENARIO=proxy       or llm: POST /v1/chat/completions against the fake LLM
 #   KEEP_ACCESS_LOG=1    keep the demo's full stdout (JSON access log, ~3 MB per second of load); by default only
 #                        its first 40 lines (the banner and a few access-log lines) are kept
 # Raw wrk output and the demo's logs are kept in bench/target/load-<time>/.
@@ -80,7 +83,7 @@ trap 'exit 130' INT TERM
 
 log "starting the demo (gateway :$GATEWAY_PORT, issuer :$ISSUER_PORT, echo :$ECHO_PORT); logs in $out"
 # setsid: the demo (launcher, maybe a Maven build, then the JVM) gets its own process group, killed as one.
-PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" DEMO_TOOLS_PORT="$TOOLS_PORT" \
+PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" DEMO_TOOLS_PORT="$TOOLS_PORT" DEMO_AUDIT="${AUDIT:-on}" \
   setsid "$root/gatewaystack" demo >"$out/demo.stdout" 2>"$out/demo.stderr" </dev/null &
 demo_pid=$!
 

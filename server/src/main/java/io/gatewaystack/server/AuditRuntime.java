@@ -62,7 +62,11 @@ final class AuditRuntime implements AutoCloseable {
             sinks.add("stdout".equals(settings.jsonLines()) ? JsonLinesSink.stdout()
                     : JsonLinesSink.file(Path.of(settings.jsonLines()), 64L << 20));
         }
+        // fsync every 200 ms rather than per batch: a killed process loses nothing written (the page cache survives
+        // it); only a power loss or kernel crash could cost the last fraction of a second. Per-batch fsync halved
+        // the gateway's throughput on 2 cores.
         AuditConfig config = AuditConfig.defaults(settings.instanceId(), settings.dir().resolve("audit-spool"))
+                .withFsync(io.gatewaystack.audit.spool.Spool.Fsync.INTERVAL)
                 .withSpoolLimits(64L << 20, settings.spoolMaxBytes(),
                         settings.failClosed() ? AuditConfig.SpoolFullPolicy.FAIL_CLOSED : AuditConfig.SpoolFullPolicy.ALARM);
         if (settings.sealKey() != null) {

@@ -50,7 +50,8 @@ public final class DemoMode {
                 new com.nimbusds.jose.jwk.JWKSet(assertionKey.toPublicJWK()).toString(),
                 java.util.UUID.randomUUID().toString());
         ObjectNode tree = demoTree(issuer, echo, llm, env);
-        ((ObjectNode) tree.get("audit")).put("dir", dataDir.toString());
+        ((ObjectNode) tree.get("audit")).put("dir", dataDir.toString())
+                .put("enabled", !"off".equalsIgnoreCase(env.getOrDefault("DEMO_AUDIT", "on"))); // off: benchmarks of the rest
         tree.putObject("identity_assertion").put("key_file", keyFile.toString());
         GatewayConfig config = ConfigLoader.load(tree, withKey);
         config = config.withMcp(config.mcp().withMoreTools(StarterTools.definitions(tools.baseUrl()), true));
