@@ -61,6 +61,19 @@ public final class AuditPipeline implements AutoCloseable {
     private long unsealed;
     private long lastSealNanos = System.nanoTime();
 
+    /** How many of the newest events are kept in memory for the sinks (bounded; older ones are parsed). */
+    private static final int RECENT_EVENTS = 16_384;
+    private final java.util.concurrent.ConcurrentHashMap<Long, AuditEvent> recent = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private List<SpoolEntry> withKnownEvents(List<SpoolEntry> entries) {
+        List<SpoolEntry> out = new java.util.ArrayList<>(entries.size());
+        for (SpoolEntry e : entries) {
+            AuditEvent known = e.isEvent() && e.known() == null ? recent.get(e.pos()) : null;
+            out.add(known == null ? e : e.withKnown(known));
+        }
+        return out;
+    }
+
     public AuditPipeline(AuditConfig config, List<? extends AuditSink> sinkList) {
         this.config = config;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -190,7 +203,9 @@ public final class AuditPipeline implements AutoCloseable {
                 for (AuditEvent e : batch) {
                     AuditEvent chained = e.chained(chainId, ++seq, head);
                     head = chained.hash();
-                    spool.append(SpoolEntry.EVENT, chained.toJson());
+                    long pos = spool.append(SpoolEntry.EVENT, chained.toJson());
+                    recent.put(pos, chained); // sinks reading it soon need not parse it back
+                    recent.remove(pos - RECENT_EVENTS);
                     if (++unsealed >= config.sealEveryEvents()) {
                         seal();
                     }
@@ -278,6 +293,7 @@ public final class AuditPipeline implements AutoCloseable {
                         LockSupport.parkNanos(2_000_000);
                         continue;
                     }
+                    pending = withKnownEvents(pending);
                     try {
                         sink.write(pending);
                     } catch (Exception e) {

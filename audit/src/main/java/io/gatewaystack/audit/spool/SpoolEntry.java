@@ -9,8 +9,19 @@ import io.gatewaystack.audit.Seal;
  * @param pos  the spool position (sinks commit offsets in these)
  * @param type {@link #EVENT} or {@link #SEAL}
  * @param json the record as stored ({@link AuditEvent#toJson()} or {@link Seal#toJson()})
+ * @param known the event itself when the writer still holds it (saves parsing {@code json} again), else null
  */
-public record SpoolEntry(long pos, byte type, String json) {
+public record SpoolEntry(long pos, byte type, String json, AuditEvent known) {
+
+    public SpoolEntry(long pos, byte type, String json) {
+        this(pos, type, json, null);
+    }
+
+    /** The same entry with the event object attached. */
+    public SpoolEntry withKnown(AuditEvent event) {
+        return new SpoolEntry(pos, type, json, event);
+    }
+
     public static final byte EVENT = 1;
     public static final byte SEAL = 2;
 
@@ -19,7 +30,7 @@ public record SpoolEntry(long pos, byte type, String json) {
     }
 
     public AuditEvent event() {
-        return AuditEvent.fromJson(json);
+        return known != null ? known : AuditEvent.fromJson(json);
     }
 
     public Seal seal() {
