@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 
 /** {@code gatewaystack demo}: everything in one process with a dev issuer and an echo backend. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run the gateway with a local dev token issuer (port DEMO_ISSUER_PORT, default 5051) and an "
-                + "echo backend (DEMO_ECHO_PORT, default 3333); the gateway listens on PORT (default 8080).",
+        description = {"Run the gateway with a local dev token issuer (port DEMO_ISSUER_PORT, default 5051), an "
+                + "echo backend (DEMO_ECHO_PORT, 3333), a fake OpenAI/Anthropic LLM (DEMO_LLM_PORT, 3334) and the "
+                + "starter's MCP tools (DEMO_TOOLS_PORT, 3335); the gateway listens on PORT (default 8080).",
                 "Prints a token and curl lines to try. Never use demo mode in production."})
 public final class DemoCommand implements Callable<Integer> {
 

@@ -153,8 +153,10 @@ public final class DemoMode {
                   gateway       %1$s
                   dev issuer    %2$s   (POST /mint, JWKS, discovery)
                   echo backend  http://127.0.0.1:%3$d   (behind %1$s/proxy/)
+                  fake LLM      models "echo" and "demo-smart" on %1$s/v1/chat/completions and /v1/messages
+                  MCP tools     whoami, echo, notes, CRM on %1$s/mcp and %1$s/tools/{name}
 
-                  A token for demo-user (scopes tool:read tool:write, org demo-org, valid 1 hour):
+                  A token for demo-user (scopes tool:read tool:write starter.*, org demo-org, valid 1 hour):
 
                 export TOKEN=%4$s
 
@@ -167,7 +169,8 @@ public final class DemoMode {
                 curl -s -X POST %2$smint -H 'Content-Type: application/json' -d '{"sub":"alice","scope":"tool:read","org_id":"acme"}'
                 curl -s %1$s/v1/chat/completions -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"model":"demo-smart","messages":[{"role":"user","content":"Hi, I am jane@example.com"}]}'
                   (the fake LLM echoes what it received: the model saw <EMAIL_1>, you get your address back)
-                curl -s -X POST %1$s/mcp -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -d '{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
+                curl -si -X POST %1$s/mcp -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'
+                  (then send its Mcp-Session-Id and MCP-Protocol-Version: 2025-06-18 headers with tools/list and tools/call)
                 curl -s -X POST %1$s/tools/whoami -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{}'
                 ./gatewaystack usage --by user --since 1d --store %5$s
                 ./gatewaystack audit verify --store %5$s
