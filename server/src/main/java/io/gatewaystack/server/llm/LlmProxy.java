@@ -16,6 +16,7 @@ import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.JsonBodies;
 import io.gatewaystack.server.http.RestoringText;
 import io.gatewaystack.server.http.Terminal;
+import io.gatewaystack.server.http.UpstreamFailures;
 import io.gatewaystack.transform.TransformLayer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -198,7 +199,7 @@ public final class LlmProxy implements Terminal {
 
     private void failedBeforeAnswer(HttpServerRequest request, RequestContext ctx, ObjectNode clientBody,
                                     List<LlmSettings.Target> targets, int index, Throwable cause) {
-        GatewayError error = isTimeout(cause)
+        GatewayError error = UpstreamFailures.causedByTimeout(cause)
                 ? GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "The model provider did not answer in time.")
                 : cause instanceof Upstreams.Blocked blocked
                 ? GatewayError.of(ErrorCode.UPSTREAM_ERROR, "The provider's address is not allowed: " + blocked.getMessage())
@@ -356,14 +357,5 @@ public final class LlmProxy implements Terminal {
         } catch (RuntimeException e) {
             return 1;
         }
-    }
-
-    private static boolean isTimeout(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

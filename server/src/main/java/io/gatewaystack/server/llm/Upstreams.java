@@ -9,17 +9,14 @@ import io.gatewaystack.proxy.upstream.UpstreamBlockedException;
 import io.gatewaystack.proxy.upstream.UpstreamCredentials;
 import io.gatewaystack.proxy.upstream.UpstreamPolicy;
 import io.gatewaystack.identity.BearerToken;
+import io.gatewaystack.server.http.PinnedAddresses;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How to reach a provider safely: the request line, the authentication header and — against SSRF — the address.
@@ -39,19 +36,14 @@ public final class Upstreams {
         }
     }
 
-    private record Pin(SsrfGuard.PinnedTarget target, long expiresAtNanos) {}
-
-    private static final long PIN_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
-
     private final HttpClient client;
-    private final Executor blocking;
     private final UpstreamCredentials credentials;
-    private final Map<String, Pin> pins = new ConcurrentHashMap<>();
+    private final PinnedAddresses pins;
 
     /** @param credentials shared by every event loop: it caches provider tokens (client credentials, exchanges) */
     public Upstreams(HttpClient client, Executor blocking, UpstreamCredentials credentials) {
         this.client = client;
-        this.blocking = blocking;
+        this.pins = new PinnedAddresses(blocking);
         this.credentials = credentials;
     }
 
@@ -67,13 +59,8 @@ public final class Upstreams {
         String userToken = BearerToken.fromAuthorizationHeader(ctx.headers().get("Authorization"));
         return pin(provider, url).compose(pinned -> Future.fromCompletionStage(
                 credentials.headersFor(provider.auth(), userToken, ctx.identity()), context).map(auth -> {
-            RequestOptions options = new RequestOptions()
+            RequestOptions options = PinnedAddresses.requestOptions(pinned)
                     .setMethod(HttpMethod.POST)
-                    .setHost(pinned.target().host())
-                    .setPort(pinned.target().port())
-                    .setSsl("https".equals(pinned.target().scheme()))
-                    .setServer(SocketAddress.inetSocketAddress(pinned.target().port(), pinned.address().getHostAddress()))
-                    .setURI(pinned.target().path())
                     .setFollowRedirects(false)
                     .setConnectTimeout(Math.min(10_000, provider.timeout().toMillis()))
                     .setIdleTimeout(provider.timeout().toMillis())
@@ -108,45 +95,16 @@ public final class Upstreams {
 
     private Future<SsrfGuard.PinnedTarget> pin(LlmSettings.Provider provider, String url) {
         // keyed by provider too: two providers may share a URL but not a policy (allow_private)
-        String key = provider.name() + ' ' + url;
-        Pin cached = pins.get(key);
-        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
-            return Future.succeededFuture(cached.target());
+        CompletableFuture<SsrfGuard.PinnedTarget> pinned = pins.pin(provider.name() + ' ' + url, url,
+                () -> new SsrfGuard(new UpstreamPolicy(Set.of("http", "https"),
+                        Set.of(provider.baseUrl().getHost()), provider.allowPrivate())));
+        if (pinned.isDone() && !pinned.isCompletedExceptionally()) {
+            return Future.succeededFuture(pinned.join()); // cached: no hop through the context
         }
-        Promise<SsrfGuard.PinnedTarget> promise = Promise.promise();
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-        try {
-            blocking.execute(() -> {
-                SsrfGuard.PinnedTarget pinned = null;
-                RuntimeException failure = null;
-                try {
-                    SsrfGuard guard = new SsrfGuard(new UpstreamPolicy(Set.of("http", "https"),
-                            Set.of(provider.baseUrl().getHost()), provider.allowPrivate()));
-                    pinned = guard.pin(url);
-                    pins.put(key, new Pin(pinned, System.nanoTime() + PIN_TTL_NANOS));
-                } catch (UpstreamBlockedException e) {
-                    failure = new Blocked(e.reason());
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-                SsrfGuard.PinnedTarget result = pinned;
-                RuntimeException error = failure;
-                Runnable complete = () -> {
-                    if (error != null) {
-                        promise.fail(error);
-                    } else {
-                        promise.complete(result);
-                    }
-                };
-                if (context != null) {
-                    context.runOnContext(v -> complete.run());
-                } else {
-                    complete.run();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            promise.fail(e);
-        }
-        return promise.future();
+        Future<SsrfGuard.PinnedTarget> onContext = context == null ? Future.fromCompletionStage(pinned)
+                : Future.fromCompletionStage(pinned, context);
+        return onContext.recover(e -> Future.failedFuture(
+                e instanceof UpstreamBlockedException blocked ? new Blocked(blocked.reason()) : e));
     }
 }

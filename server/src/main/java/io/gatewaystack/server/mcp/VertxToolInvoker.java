@@ -8,6 +8,8 @@ import io.gatewaystack.proxy.IdentityHeaders;
 import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.proxy.upstream.SsrfGuard;
 import io.gatewaystack.proxy.upstream.UpstreamBlockedException;
+import io.gatewaystack.server.http.PinnedAddresses;
+import io.gatewaystack.server.http.UpstreamFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,16 +17,13 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -44,18 +43,12 @@ import java.util.function.Function;
  */
 public final class VertxToolInvoker implements ToolInvoker {
 
-    private static final long PIN_TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-    private record Pin(SsrfGuard.PinnedTarget target, long expiresAtNanos) {
-    }
-
     private final Vertx vertx;
     private final HttpClient client;
     private final Function<Identity, Map<String, String>> identityHeaders;
     private final SsrfGuard guard;
-    private final Executor blocking;
     private final int maxResponseBytes;
-    private final Map<String, Pin> pins = new ConcurrentHashMap<>();
+    private final PinnedAddresses pins;
 
     /**
      * @param identityHeaders the headers to send for a caller (e.g. from {@code IdentityInjection.headersFor})
@@ -68,7 +61,7 @@ public final class VertxToolInvoker implements ToolInvoker {
         this.client = client;
         this.identityHeaders = identityHeaders == null ? identity -> Map.of() : identityHeaders;
         this.guard = guard;
-        this.blocking = blocking;
+        this.pins = new PinnedAddresses(blocking);
         this.maxResponseBytes = maxResponseBytes;
     }
 
@@ -177,7 +170,7 @@ public final class VertxToolInvoker implements ToolInvoker {
             if (t instanceof UpstreamBlockedException) {
                 return new ToolCallException(ToolCallException.Kind.BLOCKED, "blocked");
             }
-            if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+            if (UpstreamFailures.isTimeout(t)) {
                 return new ToolCallException(ToolCallException.Kind.TIMEOUT, "timeout");
             }
             if (t instanceof ConnectException || t instanceof java.net.UnknownHostException
@@ -203,32 +196,14 @@ public final class VertxToolInvoker implements ToolInvoker {
                 return CompletableFuture.failedFuture(new ToolCallException(ToolCallException.Kind.BLOCKED, "bad URL"));
             }
         }
-        Pin cached = pins.get(url);
-        CompletableFuture<SsrfGuard.PinnedTarget> pinned;
-        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
-            pinned = CompletableFuture.completedFuture(cached.target());
-        } else {
-            pinned = new CompletableFuture<>();
-            try {
-                blocking.execute(() -> {
-                    try {
-                        SsrfGuard.PinnedTarget p = guard.pin(url);
-                        pins.put(url, new Pin(p, System.nanoTime() + PIN_TTL_NANOS));
-                        pinned.complete(p);
-                    } catch (RuntimeException e) {
-                        pinned.completeExceptionally(e instanceof UpstreamBlockedException ? e
-                                : new ToolCallException(ToolCallException.Kind.UNREACHABLE, "resolution failed"));
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                pinned.completeExceptionally(new ToolCallException(ToolCallException.Kind.FAILED, "the gateway is overloaded"));
+        return pins.pin(url, url, () -> guard).handle((p, failure) -> {
+            if (failure == null) {
+                return PinnedAddresses.requestOptions(p);
             }
-        }
-        return pinned.thenApply(p -> new RequestOptions()
-                .setHost(p.target().host())
-                .setPort(p.target().port())
-                .setSsl("https".equals(p.target().scheme()))
-                .setServer(SocketAddress.inetSocketAddress(p.target().port(), p.address().getHostAddress()))
-                .setURI(p.target().path()));
+            throw failure instanceof UpstreamBlockedException blocked ? blocked
+                    : failure instanceof RejectedExecutionException
+                    ? new ToolCallException(ToolCallException.Kind.FAILED, "the gateway is overloaded")
+                    : new ToolCallException(ToolCallException.Kind.UNREACHABLE, "resolution failed");
+        });
     }
 }

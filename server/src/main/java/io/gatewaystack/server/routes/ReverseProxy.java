@@ -18,6 +18,7 @@ import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.PublicUrls;
 import io.gatewaystack.server.http.RestoringText;
 import io.gatewaystack.server.http.Terminal;
+import io.gatewaystack.server.http.UpstreamFailures;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -31,7 +32,6 @@ import io.vertx.core.streams.Pipe;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code ANY /proxy/**}: forwards the request to {@code PROXY_TARGET} with the verified identity injected.
@@ -256,7 +256,7 @@ public final class ReverseProxy implements Terminal {
         if (cause instanceof BodySource.TooLarge) {
             error = GatewayError.of(ErrorCode.PAYLOAD_TOO_LARGE,
                     "The request body is larger than the limit of " + maxBodyBytes + " bytes.");
-        } else if (isTimeout(cause)) {
+        } else if (UpstreamFailures.causedByTimeout(cause)) {
             error = GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "The upstream service did not answer in time.");
         } else {
             error = GatewayError.of(ErrorCode.UPSTREAM_ERROR, "The upstream service could not be reached.");
@@ -265,15 +265,5 @@ public final class ReverseProxy implements Terminal {
         if (cause instanceof BodySource.TooLarge) {
             request.connection().close(); // the rest of an oversized body is not worth reading
         }
-    }
-
-    private static boolean isTimeout(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException
-                    || t.getClass().getSimpleName().contains("Timeout")) {
-                return true;
-            }
-        }
-        return false;
     }
 }
