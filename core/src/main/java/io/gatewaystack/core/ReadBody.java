@@ -2,7 +2,6 @@ package io.gatewaystack.core;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,7 +42,7 @@ public final class ReadBody implements Layer {
         }
         return Verdict.await(source.read(maxBytes).handle((bytes, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                Throwable cause = Failures.unwrap(failure);
                 return cause instanceof BodySource.TooLarge ? tooLarge
                         : Verdict.reject(ErrorCode.INVALID_REQUEST, "The request body could not be read.");
             }

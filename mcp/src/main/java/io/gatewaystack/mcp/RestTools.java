@@ -1,10 +1,10 @@
 package io.gatewaystack.mcp;
 
+import io.gatewaystack.core.Failures;
 import io.gatewaystack.core.Identity;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.core.JacksonException;
@@ -62,7 +62,7 @@ public final class RestTools {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             ObjectNode body = JsonRpc.NODES.objectNode();
             if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                Throwable cause = Failures.unwrap(failure);
                 boolean timeout = cause instanceof java.util.concurrent.TimeoutException
                         || cause instanceof ToolCallException e && e.kind() == ToolCallException.Kind.TIMEOUT;
                 body.put("ok", false);

@@ -7,6 +7,7 @@ import io.gatewaystack.audit.AuditPipeline;
 import io.gatewaystack.audit.AuditSink;
 import io.gatewaystack.audit.store.JdbcAuditStore;
 import io.gatewaystack.audit.store.JsonLinesSink;
+import io.gatewaystack.core.Failures;
 import io.gatewaystack.server.config.AuditSettings;
 import io.gatewaystack.server.config.ConfigException;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ final class AuditRuntime implements AutoCloseable {
             sinks.add(store);
         } catch (RuntimeException e) {
             throw new ConfigException(settings.databaseUrl() != null ? "audit.database_url" : "audit.dir",
-                    "the audit store cannot be opened: " + rootMessage(e));
+                    "the audit store cannot be opened: " + Failures.rootMessage(e));
         }
         if (settings.jsonLines() != null) {
             sinks.add("stdout".equals(settings.jsonLines()) ? JsonLinesSink.stdout()
@@ -98,13 +99,5 @@ final class AuditRuntime implements AutoCloseable {
     @Override
     public void close() {
         pipeline.close(Duration.ofSeconds(5));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import io.gatewaystack.audit.AccessLogLayer;
 import io.gatewaystack.audit.AccessLogWriter;
+import io.gatewaystack.core.Failures;
 import io.gatewaystack.identity.IdentityLayer;
 import io.gatewaystack.identity.IssuerConfig;
 import io.gatewaystack.identity.TokenVerifier;
@@ -158,7 +159,7 @@ public final class GatewayServer {
         } catch (Exception e) {
             closeAll(idpClient::close, blocking::shutdownNow, verifier, components.upstreamCredentials(), limitStore,
                     policy, audit, writer);
-            throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + rootMessage(e), e);
+            throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + Failures.rootMessage(e), e);
         }
         log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
                 config.mode().label(), config.server().eventLoops());
@@ -187,7 +188,7 @@ public final class GatewayServer {
         try {
             Future.join(shutdowns).await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            log.warn("shutdown did not finish cleanly: {}", rootMessage(e));
+            log.warn("shutdown did not finish cleanly: {}", Failures.rootMessage(e));
         }
         // After the drain, in order: the audit trail gets every finished request (spool, then seal), the access
         // log is flushed last.
@@ -262,14 +263,5 @@ public final class GatewayServer {
     static String version() {
         String v = GatewayServer.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

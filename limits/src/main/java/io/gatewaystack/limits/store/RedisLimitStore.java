@@ -1,5 +1,6 @@
 package io.gatewaystack.limits.store;
 
+import io.gatewaystack.core.Failures;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -91,14 +91,11 @@ public final class RedisLimitStore implements LimitStore {
     private static CompletionStage<List<Object>> runScript(RedisAsyncCommands<String, String> redis,
                                                             String[] keys, String[] args) {
         CompletionStage<List<Object>> first = redis.evalsha(ReserveScript.SHA1, ScriptOutputType.MULTI, keys, args);
-        return first.exceptionallyCompose(failure -> unwrap(failure) instanceof RedisNoScriptException
+        return first.exceptionallyCompose(failure -> Failures.unwrap(failure) instanceof RedisNoScriptException
                 ? redis.eval(ReserveScript.SOURCE, ScriptOutputType.MULTI, keys, args)
                 : CompletableFuture.failedFuture(failure));
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
 
     private static LimitOutcome toOutcome(List<Object> answer, LimitRequest request) {
         List<RateCheck> rates = request.rates();

@@ -127,7 +127,7 @@ class VertxToolInvokerTest {
         Throwable failure = guarded.invoke(new ToolInvoker.ToolCall(tool("/ok", port, 1000), JsonRpc.MAPPER.readTree("{}"), null, "r"))
                 .toCompletableFuture().handle((r, e) -> { none[0] = r; return e; }).orTimeout(5, TimeUnit.SECONDS).join();
         assertThat(none[0]).isNull();
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = io.gatewaystack.core.Failures.unwrap(failure);
         assertThat(cause).isInstanceOf(io.gatewaystack.mcp.ToolCallException.class);
         assertThat(((io.gatewaystack.mcp.ToolCallException) cause).kind())
                 .isEqualTo(io.gatewaystack.mcp.ToolCallException.Kind.BLOCKED);
