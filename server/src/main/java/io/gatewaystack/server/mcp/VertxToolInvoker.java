@@ -163,10 +163,10 @@ public final class VertxToolInvoker implements ToolInvoker {
     }
 
     static ToolCallException classify(Throwable failure) {
-        if (failure instanceof ToolCallException e) {
-            return e;
-        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ToolCallException e) { // ours, possibly wrapped by a dependent stage
+                return e;
+            }
             if (t instanceof UpstreamBlockedException) {
                 return new ToolCallException(ToolCallException.Kind.BLOCKED, "blocked");
             }

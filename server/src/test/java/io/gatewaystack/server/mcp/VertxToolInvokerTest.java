@@ -132,4 +132,20 @@ class VertxToolInvokerTest {
         assertThat(((io.gatewaystack.mcp.ToolCallException) cause).kind())
                 .isEqualTo(io.gatewaystack.mcp.ToolCallException.Kind.BLOCKED);
     }
+
+    @Test
+    void aFullWorkerPoolIsReportedAsOverloadNotAsAGenericFailure() {
+        java.util.concurrent.Executor full = task -> {
+            throw new java.util.concurrent.RejectedExecutionException("full");
+        };
+        VertxToolInvoker guarded = new VertxToolInvoker(vertx, vertx.createHttpClient(), null,
+                new SsrfGuard(UpstreamPolicy.httpsOnly()), full, 1024);
+        Throwable failure = guarded.invoke(new ToolInvoker.ToolCall(tool("/ok", port, 1000), JsonRpc.MAPPER.readTree("{}"), null, "r"))
+                .toCompletableFuture().handle((r, e) -> e).orTimeout(5, TimeUnit.SECONDS).join();
+        Throwable cause = io.gatewaystack.core.Failures.unwrap(failure);
+        assertThat(cause).isInstanceOf(io.gatewaystack.mcp.ToolCallException.class);
+        assertThat(((io.gatewaystack.mcp.ToolCallException) cause).kind())
+                .isEqualTo(io.gatewaystack.mcp.ToolCallException.Kind.FAILED);
+        assertThat(cause).hasMessage("the gateway is overloaded");
+    }
 }
