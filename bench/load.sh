@@ -17,7 +17,12 @@
 #   GATEWAY_JAVA_OPTS    JVM options for the demo JVM (passed through by the launcher)
 #   AUDIT=on             the demo's tamper-evident audit trail (hash chain, spool, SQLite); AUDIT=off measures the
 #                        rest of the gateway alone (the access log stays on)
-#   SCENARIO=proxy       or llm: POST /v1/chat/completions against the fake LLM
+#   SCENARIO=proxy       or llm: POST /v1/chat/completions against the fake LLM; or mcp: POST /mcp tools/call of the
+#                        starter "echo" tool (identity, MCP resource, transform, policy, limits, audit, the tool
+#                        invoker with the signed assertion, the starter backend verifying it) against POST /mcp "ping"
+#                        (the same chain without a tool call)
+#   GOVERNANCE=on        with SCENARIO=llm: also a policy (one allow rule, decided per request) and a per-user rate
+#                        limit too high to trip (in memory), so identity, transform, policy, limits and audit all run
 #   KEEP_ACCESS_LOG=1    keep the demo's full stdout (JSON access log, ~3 MB per second of load); by default only
 #                        its first 40 lines (the banner and a few access-log lines) are kept
 # Raw wrk output and the demo's logs are kept in bench/target/load-<time>/.
@@ -81,8 +86,16 @@ stop_demo() {
 trap stop_demo EXIT
 trap 'exit 130' INT TERM
 
+governance_env=()
+if [ "${SCENARIO:-proxy}" = llm ] && [ "${GOVERNANCE:-on}" = on ]; then
+  mkdir -p "$out/policy"
+  printf 'rules:\n  - id: everyone\n    effect: allow\n' >"$out/policy/policy.yaml"
+  governance_env=(GATEWAY_POLICY_PATH="$out/policy" RATE_LIMIT_WINDOW_MS=60000 RATE_LIMIT_MAX=1000000000)
+fi
+
 log "starting the demo (gateway :$GATEWAY_PORT, issuer :$ISSUER_PORT, echo :$ECHO_PORT); logs in $out"
 # setsid: the demo (launcher, maybe a Maven build, then the JVM) gets its own process group, killed as one.
+env ${governance_env[@]+"${governance_env[@]}"} \
 PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" DEMO_TOOLS_PORT="$TOOLS_PORT" DEMO_AUDIT="${AUDIT:-on}" \
   setsid "$root/gatewaystack" demo >"$out/demo.stdout" 2>"$out/demo.stderr" </dev/null &
 demo_pid=$!
@@ -110,12 +123,19 @@ if [ "$code_ok" != 200 ] || [ "$code_none" != 401 ] || [ "$code_direct" != 200 ]
   exit 1
 fi
 
+# CPU seconds the demo JVM (gateway, echo backend, fake LLM, issuer) has used so far, from /proc: per run, the
+# difference divided by the requests gives its CPU time per request, which a busy machine inflates far less than
+# latency (waiting for a core is not counted).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$demo_pid/stat" 2>/dev/null || echo 0; }
+
 run_wrk() { # name threads connections seconds url [header]
   local name="$1" t="$2" c="$3" d="$4" url="$5"; shift 5
   local args=(-t"$t" -c"$c" -d"${d}s" --latency --timeout 5s)
   [ "$#" -gt 0 ] && args+=(-H "$1")
   log "wrk $name: -t$t -c$c -d${d}s $url"
+  local before; before="$(cpu_ticks)"
   timeout $(( d + 30 )) wrk "${args[@]}" "$url" >"$out/$name.txt" 2>&1 || { log "wrk $name failed"; cat "$out/$name.txt" >&2; exit 1; }
+  echo $(( $(cpu_ticks) - before )) >"$out/$name.cpu"
 }
 
 # SCENARIO=llm measures POST /v1/chat/completions (model "echo" on the fake LLM: identity, transform, audit and the
@@ -135,8 +155,10 @@ LUA
   [ "$code_ok" = 200 ] || { log "sanity check failed: /v1/chat/completions answered $code_ok"; exit 1; }
   run_lua() { # name threads connections seconds url header
     log "wrk $1: -t$2 -c$3 -d$4s POST $5"
+    local before; before="$(cpu_ticks)"
     timeout $(( $4 + 30 )) wrk -t"$2" -c"$3" -d"$4s" --latency --timeout 5s -s "$lua" -H "$6" "$5" >"$out/$1.txt" 2>&1 \
       || { log "wrk $1 failed"; cat "$out/$1.txt" >&2; exit 1; }
+    echo $(( $(cpu_ticks) - before )) >"$out/$1.cpu"
   }
   log "warming up for ${WARMUP}s"
   [ "$WARMUP" -gt 0 ] && run_lua warmup-gateway "$THREADS" "$CONNECTIONS" "$WARMUP" "$gateway" "$auth"
@@ -144,6 +166,46 @@ LUA
   run_lua "gateway-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$gateway" "$auth"
   run_lua direct-c1 1 1 "$DURATION" "$direct" "$direct_auth"
   run_lua gateway-c1 1 1 "$DURATION" "$gateway" "$auth"
+elif [ "${SCENARIO:-proxy}" = mcp ]; then
+  TOKEN="$(curl -sf --max-time 5 -X POST "http://127.0.0.1:$ISSUER_PORT/mint" -H 'Content-Type: application/json' \
+    -d '{"sub":"bench-user","scope":"starter.echo"}' | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+  auth="Authorization: Bearer $TOKEN"
+  mcp="http://127.0.0.1:$GATEWAY_PORT/mcp"
+  session="$(curl -s -D - -o /dev/null --max-time 5 -X POST -H "$auth" -H 'Content-Type: application/json' \
+    -H 'Accept: application/json, text/event-stream' \
+    -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"load","version":"1"}}}' \
+    "$mcp" | tr -d '\r' | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')"
+  [ -n "$session" ] || { log "sanity check failed: initialize gave no Mcp-Session-Id"; exit 1; }
+  for kind in call ping; do
+    if [ "$kind" = call ]; then
+      body='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello from the load test"}}}'
+    else
+      body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
+    fi
+    cat >"$out/mcp-$kind.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+wrk.headers["Mcp-Session-Id"] = "$session"
+wrk.headers["MCP-Protocol-Version"] = "2025-06-18"
+wrk.body = '$body'
+LUA
+  done
+  answer="$(curl -s --max-time 5 -X POST -H "$auth" -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    -H "Mcp-Session-Id: $session" -H 'MCP-Protocol-Version: 2025-06-18' \
+    -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}' "$mcp")"
+  case "$answer" in *'"isError":false'*) ;; *) log "sanity check failed: tools/call echo answered $answer"; exit 1 ;; esac
+  run_mcp() { # name kind threads connections seconds
+    log "wrk $1: -t$3 -c$4 -d$5s POST /mcp $2"
+    timeout $(( $5 + 30 )) wrk -t"$3" -c"$4" -d"$5s" --latency --timeout 5s -s "$out/mcp-$2.lua" -H "$auth" "$mcp" >"$out/$1.txt" 2>&1 \
+      || { log "wrk $1 failed"; cat "$out/$1.txt" >&2; exit 1; }
+  }
+  log "warming up for ${WARMUP}s"
+  [ "$WARMUP" -gt 0 ] && run_mcp warmup-gateway call "$THREADS" "$CONNECTIONS" "$WARMUP"
+  run_mcp "direct-c$CONNECTIONS" ping "$THREADS" "$CONNECTIONS" "$DURATION"
+  run_mcp "gateway-c$CONNECTIONS" call "$THREADS" "$CONNECTIONS" "$DURATION"
+  run_mcp direct-c1 ping 1 1 "$DURATION"
+  run_mcp gateway-c1 call 1 1 "$DURATION"
 else
 
 log "warming up for ${WARMUP}s"
@@ -175,6 +237,11 @@ to_ms() { awk -v v="$1" 'BEGIN {
   if (f < 0 || n == "") print "nan"; else printf "%.3f", n * f }'; }
 rps()   { sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out/$1.txt"; }
 pct()   { to_ms "$(awk -v p="$2%" '$1 == p { print $2; exit }' "$out/$1.txt")"; }
+requests() { sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$out/$1.txt"; }
+cpu_per_request() { # µs of demo-JVM CPU per request in a run (clock ticks at getconf CLK_TCK per second)
+  [ -f "$out/$1.cpu" ] || { echo nan; return; }
+  awk -v t="$(cat "$out/$1.cpu" 2>/dev/null || echo 0)" -v n="$(requests "$1")" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "nan" }'; }
 errs()  { # non-2xx/3xx responses + socket errors + timeouts
   awk '/Non-2xx or 3xx responses:/ { e += $NF }
        /Socket errors:/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) { x = $i; sub(/,/, "", x); e += x } }
@@ -183,15 +250,24 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
 {
   echo
   echo "GatewayStack load test: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, ${DURATION}s per run, wrk on the same machine"
-  printf '%-28s %12s %10s %10s %8s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors"
+  printf '%-28s %12s %10s %10s %8s %14s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors" "demo CPU µs/req"
   for name in "direct-c$CONNECTIONS" "gateway-c$CONNECTIONS" "ping-c$CONNECTIONS" direct-c1 gateway-c1; do
     [ -f "$out/$name.txt" ] || continue
-    printf '%-28s %12s %10s %10s %8s\n' "$name" "$(rps "$name")" "$(pct "$name" 50)" "$(pct "$name" 99)" "$(errs "$name")"
+    printf '%-28s %12s %10s %10s %8s %14s\n' "$name" "$(rps "$name")" "$(pct "$name" 50)" "$(pct "$name" 99)" "$(errs "$name")" "$(cpu_per_request "$name")"
   done
   awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
     'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'
-  if [ "${SCENARIO:-proxy}" = llm ]; then
-    echo "(direct = the fake LLM; gateway = /v1/chat/completions model echo with identity, transform, audit and the LLM proxy)"
+  awk -v g="$(cpu_per_request "gateway-c$CONNECTIONS")" -v d="$(cpu_per_request "direct-c$CONNECTIONS")" \
+    'BEGIN { if (g != "nan" && d != "nan") printf "gateway CPU per request at %s connections: %.0f µs (demo JVM per gateway request minus per direct request)\n", "'"$CONNECTIONS"'", g - d }'
+  if [ "${SCENARIO:-proxy}" = mcp ]; then
+    echo "(direct = POST /mcp ping through the /mcp chain; gateway = POST /mcp tools/call echo through the same chain"
+    echo " to the starter tools backend, which verifies the signed assertion; \"added\" = the tool call's share)"
+  elif [ "${SCENARIO:-proxy}" = llm ]; then
+    if [ "${GOVERNANCE:-on}" = on ]; then
+      echo "(direct = the fake LLM; gateway = /v1/chat/completions model echo with identity, transform, policy, limits, audit (AUDIT=${AUDIT:-on}) and the LLM proxy)"
+    else
+      echo "(direct = the fake LLM; gateway = /v1/chat/completions model echo with identity, transform, audit (AUDIT=${AUDIT:-on}) and the LLM proxy)"
+    fi
   else
     echo "(direct = echo backend; gateway = /proxy/echo with identity and header injection; ping = /protected/ping)"
   fi

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param sealKey             HMAC-SHA256 key for seals (at least 32 bytes); null: no seals
  * @param sealKeyId           names the seal key
  * @param sinkBatch           records per sink write
+ * @param dataKey             master key for per-user encryption of {@code sub} (crypto-shredding, at least 32
+ *                            bytes); null: stored in clear
  */
 public record AuditConfig(
         String instanceId,
@@ -35,7 +37,8 @@ public record AuditConfig(
         Duration sealEvery,
         byte[] sealKey,
         String sealKeyId,
-        int sinkBatch) {
+        int sinkBatch,
+        byte[] dataKey) {
 
     /** Spool disk limit policy. */
     public enum SpoolFullPolicy {
@@ -54,37 +57,46 @@ public record AuditConfig(
         if (sealKey != null && sealKey.length < 32) {
             throw new IllegalArgumentException("audit seal key must be at least 32 bytes");
         }
+        if (dataKey != null && dataKey.length < 32) {
+            throw new IllegalArgumentException("audit data key must be at least 32 bytes");
+        }
     }
 
     /** Defaults: 65,536 queued, 64 MiB segments, 1 GiB limit, fail closed, fsync per batch, seal every 1,000 events or 10 s. */
     public static AuditConfig defaults(String instanceId, Path spoolDir) {
         return new AuditConfig(instanceId, spoolDir, 65_536, 64L << 20, 1L << 30, SpoolFullPolicy.FAIL_CLOSED,
-                Spool.Fsync.ALWAYS, Duration.ofMillis(200), 1_000, Duration.ofSeconds(10), null, "k1", 2_000);
+                Spool.Fsync.ALWAYS, Duration.ofMillis(200), 1_000, Duration.ofSeconds(10), null, "k1", 2_000, null);
     }
 
     public AuditConfig withSealKey(byte[] key, String keyId) {
         return new AuditConfig(instanceId, spoolDir, queueCapacity, segmentBytes, spoolMaxBytes, onSpoolFull, fsync,
-                fsyncInterval, sealEveryEvents, sealEvery, key, keyId, sinkBatch);
+                fsyncInterval, sealEveryEvents, sealEvery, key, keyId, sinkBatch, dataKey);
+    }
+
+    /** Per-user encryption of {@code sub} under data keys wrapped by {@code masterKey}; null turns it off. */
+    public AuditConfig withDataKey(byte[] masterKey) {
+        return new AuditConfig(instanceId, spoolDir, queueCapacity, segmentBytes, spoolMaxBytes, onSpoolFull, fsync,
+                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch, masterKey);
     }
 
     public AuditConfig withSpoolLimits(long segmentBytes, long spoolMaxBytes, SpoolFullPolicy policy) {
         return new AuditConfig(instanceId, spoolDir, queueCapacity, segmentBytes, spoolMaxBytes, policy, fsync,
-                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch);
+                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch, dataKey);
     }
 
     public AuditConfig withSealEvery(int events, Duration every) {
         return new AuditConfig(instanceId, spoolDir, queueCapacity, segmentBytes, spoolMaxBytes, onSpoolFull, fsync,
-                fsyncInterval, events, every, sealKey, sealKeyId, sinkBatch);
+                fsyncInterval, events, every, sealKey, sealKeyId, sinkBatch, dataKey);
     }
 
     public AuditConfig withFsync(Spool.Fsync policy) {
         return new AuditConfig(instanceId, spoolDir, queueCapacity, segmentBytes, spoolMaxBytes, onSpoolFull, policy,
-                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch);
+                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch, dataKey);
     }
 
     public AuditConfig withQueueCapacity(int capacity) {
         return new AuditConfig(instanceId, spoolDir, capacity, segmentBytes, spoolMaxBytes, onSpoolFull, fsync,
-                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch);
+                fsyncInterval, sealEveryEvents, sealEvery, sealKey, sealKeyId, sinkBatch, dataKey);
     }
 
     /**

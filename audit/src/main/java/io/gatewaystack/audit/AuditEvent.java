@@ -71,10 +71,23 @@ public record AuditEvent(
     public static final int SCHEMA = 1;
     public static final String GENESIS = "0".repeat(64);
 
-    /** The verified caller. */
-    public record Actor(String sub, String org, String tenant, List<String> roles, String issuer, String client) {
+    /**
+     * The verified caller. With per-user encryption on ({@code GATEWAYSTACK_AUDIT_DATA_KEY}) {@code sub} is null in
+     * the stored event and {@code subEnc} holds it encrypted under the user's data key (crypto-shredding, see
+     * {@link io.gatewaystack.audit.privacy.SubjectCipher}); {@code subEnc} is null otherwise.
+     */
+    public record Actor(String sub, String org, String tenant, List<String> roles, String issuer, String client, String subEnc) {
         public Actor {
             roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        public Actor(String sub, String org, String tenant, List<String> roles, String issuer, String client) {
+            this(sub, org, tenant, roles, issuer, client, null);
+        }
+
+        /** The same caller with {@code sub} in clear (after decryption), or {@code sub} null (its key was erased). */
+        public Actor revealed(String clearSub) {
+            return new Actor(clearSub, org, tenant, roles, issuer, client, subEnc);
         }
     }
 
@@ -130,8 +143,14 @@ public record AuditEvent(
         }
     }
 
-    /** Tokens and cost (cost in millionths of the configured currency unit). */
-    public record Consumption(long inputTokens, long outputTokens, long costMicros) {
+    /**
+     * Tokens and cost (cost in millionths of the configured currency unit), and for a streamed model answer the
+     * time to first token in microseconds (0 when not streamed or unknown).
+     */
+    public record Consumption(long inputTokens, long outputTokens, long costMicros, long ttftMicros) {
+        public Consumption(long inputTokens, long outputTokens, long costMicros) {
+            this(inputTokens, outputTokens, costMicros, 0);
+        }
     }
 
     /**
@@ -163,7 +182,7 @@ public record AuditEvent(
                 res == null ? null : kind(res.kind()), res == null ? null : res.name(),
                 rd == null ? null : rd.provider(), rd == null ? null : rd.target(), rd == null ? null : rd.alias());
         ContentFindings cf = ctx.contentFindings();
-        Data data = cf == null ? null : new Data(cf.labels(), cf.piiTypes(), cf.riskScore());
+        Data data = cf == null ? null : new Data(cf.labelsAndFlags(), cf.piiTypes(), cf.riskScore());
         PolicyDecision pd = ctx.policyDecision();
         PolicyDecision shadow = ctx.attributes().get(PolicyDecision.SHADOW_ATTRIBUTE) instanceof PolicyDecision s ? s : null;
         Policy policy = pd == null ? null
@@ -172,7 +191,9 @@ public record AuditEvent(
         LimitsDecision ld = ctx.limitsDecision();
         Limits limits = ld == null ? null : new Limits(ld.allowed(), ld.reasons(), ld.retryAfterSeconds());
         Usage u = ctx.usage();
-        Consumption usage = u == null ? null : new Consumption(u.inputTokens(), u.outputTokens(), u.costMicros());
+        long ttft = ctx.attributes().get(Usage.TTFT_ATTRIBUTE) instanceof Number ms ? Math.round(ms.doubleValue() * 1_000) : 0;
+        Consumption usage = u == null ? (ttft > 0 ? new Consumption(0, 0, 0, ttft) : null)
+                : new Consumption(u.inputTokens(), u.outputTokens(), u.costMicros(), ttft);
         String errorCode = ctx.errorCode();
         if (errorCode == null && ctx.rejection() != null) {
             errorCode = ctx.rejection().code().code();
@@ -181,8 +202,29 @@ public record AuditEvent(
         }
         Outcome outcome = new Outcome(ctx.responseStatus(), errorCode, ctx.rejection() == null ? "allow" : "deny");
         return new AuditEvent(SCHEMA, newEventId(ctx.startEpochMillis()), ctx.startEpochMillis(), null, 0, null, null,
-                ctx.requestId(), ctx.traceId(), actor, what, data, policy, limits, usage,
+                ctx.requestId(), ctx.traceId() != null ? ctx.traceId() : traceIdOf(ctx.headers().get("traceparent")),
+                actor, what, data, policy, limits, usage,
                 ctx.latencyNanos() / 1_000, outcome);
+    }
+
+    /**
+     * The trace id of a W3C {@code traceparent} ({@code 00-<32 hex>-<16 hex>-<2 hex>}), or null when absent or
+     * malformed: with tracing off the event still correlates with the caller's trace.
+     */
+    static String traceIdOf(String traceparent) {
+        if (traceparent == null || traceparent.length() < 55 || traceparent.charAt(2) != '-' || traceparent.charAt(35) != '-') {
+            return null;
+        }
+        String id = traceparent.substring(3, 35);
+        boolean nonZero = false;
+        for (int i = 0; i < 32; i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return null;
+            }
+            nonZero |= c != '0';
+        }
+        return nonZero ? id : null;
     }
 
     private static String kind(ResourceRequest.Kind kind) {
@@ -206,6 +248,12 @@ public record AuditEvent(
         AuditEvent unhashed = new AuditEvent(schema, eventId, time, instance, seq, prevHash, null, requestId, traceId,
                 identity, what, data, policy, limits, usage, latencyMicros, outcome);
         return unhashed.withHash(sha256Hex(unhashed.canonicalJson()));
+    }
+
+    /** This event with another identity section (unchained: the writer encrypts before it chains). */
+    public AuditEvent withIdentity(Actor actor) {
+        return new AuditEvent(schema, eventId, time, instance, seq, prevHash, hash, requestId, traceId,
+                actor, what, data, policy, limits, usage, latencyMicros, outcome);
     }
 
     AuditEvent withHash(String h) {
@@ -237,7 +285,11 @@ public record AuditEvent(
             j.nul("identity");
         } else {
             j.begin("identity").str("sub", identity.sub()).str("org", identity.org()).str("tenant", identity.tenant())
-                    .strings("roles", identity.roles()).str("issuer", identity.issuer()).str("client", identity.client()).end();
+                    .strings("roles", identity.roles()).str("issuer", identity.issuer()).str("client", identity.client());
+            if (identity.subEnc() != null) { // only when encrypted: older events hash unchanged
+                j.str("sub_enc", identity.subEnc());
+            }
+            j.end();
         }
         j.begin("what").str("route", what.route()).str("method", what.method()).str("path", what.path())
                 .str("resource_kind", what.resourceKind()).str("resource_name", what.resourceName())
@@ -270,7 +322,11 @@ public record AuditEvent(
             j.nul("usage");
         } else {
             j.begin("usage").num("input_tokens", usage.inputTokens()).num("output_tokens", usage.outputTokens())
-                    .num("cost_micros", usage.costMicros()).end();
+                    .num("cost_micros", usage.costMicros());
+            if (usage.ttftMicros() > 0) { // only for streamed answers: older events hash unchanged
+                j.num("ttft_us", usage.ttftMicros());
+            }
+            j.end();
         }
         j.num("latency_us", latencyMicros);
         j.begin("outcome").num("status", outcome.status()).str("error_code", outcome.errorCode())
@@ -292,7 +348,8 @@ public record AuditEvent(
         }
         JsonNode idn = n.get("identity");
         Actor actor = idn == null || idn.isNull() ? null
-                : new Actor(s(idn, "sub"), s(idn, "org"), s(idn, "tenant"), list(idn.get("roles")), s(idn, "issuer"), s(idn, "client"));
+                : new Actor(s(idn, "sub"), s(idn, "org"), s(idn, "tenant"), list(idn.get("roles")), s(idn, "issuer"), s(idn, "client"),
+                        s(idn, "sub_enc"));
         JsonNode w = n.get("what");
         What what = new What(s(w, "route"), s(w, "method"), s(w, "path"), s(w, "resource_kind"), s(w, "resource_name"),
                 s(w, "provider"), s(w, "target"), s(w, "alias"));
@@ -308,7 +365,8 @@ public record AuditEvent(
                 : new Limits(l.path("allowed").asBoolean(), list(l.get("reasons")), l.path("retry_after_seconds").asLong());
         JsonNode u = n.get("usage");
         Consumption usage = u == null || u.isNull() ? null
-                : new Consumption(u.path("input_tokens").asLong(), u.path("output_tokens").asLong(), u.path("cost_micros").asLong());
+                : new Consumption(u.path("input_tokens").asLong(), u.path("output_tokens").asLong(), u.path("cost_micros").asLong(),
+                        u.path("ttft_us").asLong());
         JsonNode o = n.get("outcome");
         Outcome outcome = new Outcome(o.path("status").asInt(), s(o, "error_code"), s(o, "decision"));
         return new AuditEvent(schema, s(n, "event_id"), Instant.parse(s(n, "time")).toEpochMilli(), s(n, "instance"),

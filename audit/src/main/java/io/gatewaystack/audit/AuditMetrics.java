@@ -74,6 +74,16 @@ public final class AuditMetrics {
             counter("gatewaystack_tokens", "provider", provider, "direction", "input").increment(e.usage().inputTokens());
             counter("gatewaystack_tokens", "provider", provider, "direction", "output").increment(e.usage().outputTokens());
             counter("gatewaystack_cost_micros", "provider", provider).increment(e.usage().costMicros());
+            if (e.usage().ttftMicros() > 0) {
+                timers.computeIfAbsent("ttft|" + provider, k -> Timer.builder("gatewaystack_llm_ttft")
+                                .description("Time to first token of streamed model answers")
+                                .tag("provider", provider)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(120))
+                                .register(registry))
+                        .record(e.usage().ttftMicros(), TimeUnit.MICROSECONDS);
+            }
         }
     }
 

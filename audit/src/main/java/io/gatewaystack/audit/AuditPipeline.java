@@ -50,6 +50,7 @@ public final class AuditPipeline implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
+    private final io.gatewaystack.audit.privacy.SubjectCipher cipher; // writer thread only; null: sub in clear
     private volatile boolean running = true;
     private volatile boolean halted;
     private volatile boolean spoolOverLimit;
@@ -80,6 +81,7 @@ public final class AuditPipeline implements AutoCloseable {
         this.headroom = Math.max(16, config.queueCapacity() / 16);
         this.spool = new Spool(config.spoolDir(), config.segmentBytes(), config.fsync(), config.fsyncInterval().toMillis());
         this.chainId = chainId(config);
+        this.cipher = config.dataKey() == null ? null : new io.gatewaystack.audit.privacy.SubjectCipher(config.dataKey());
         SpoolEntry lastEvent = spool.recoveredLastEvent();
         SpoolEntry lastSeal = spool.recoveredLastSeal();
         seq = 0;
@@ -201,6 +203,13 @@ public final class AuditPipeline implements AutoCloseable {
                     return;
                 }
                 for (AuditEvent e : batch) {
+                    if (cipher != null) {
+                        var p = cipher.protect(e, System.currentTimeMillis());
+                        if (p.newKeyRecord() != null) {
+                            spool.append(SpoolEntry.KEY, p.newKeyRecord()); // before the first event it decrypts
+                        }
+                        e = p.event();
+                    }
                     AuditEvent chained = e.chained(chainId, ++seq, head);
                     head = chained.hash();
                     long pos = spool.append(SpoolEntry.EVENT, chained.toJson());

@@ -23,26 +23,72 @@ public final class UsageReport {
 
     /** The grouping key. */
     public enum By {
-        USER(e -> e.identity() == null ? null : e.identity().sub()),
+        USER(e -> e.identity() == null ? null
+                : e.identity().sub() != null ? e.identity().sub() : e.identity().subEnc() != null ? UNREADABLE : null),
         ORG(e -> e.identity() == null ? null : e.identity().org()),
         TENANT(e -> e.identity() == null ? null : e.identity().tenant()),
         MODEL(e -> e.what().model()),
         TOOL(e -> e.what().tool()),
-        DAY(e -> Instant.ofEpochMilli(e.time()).atZone(ZoneOffset.UTC).toLocalDate().toString());
+        DAY(e -> Instant.ofEpochMilli(e.time()).atZone(ZoneOffset.UTC).toLocalDate().toString()),
+        /**
+         * The rule that decided: for a denial the policy rule that denied, else {@code error:<code>} (e.g.
+         * {@code error:rate_limited}); for an allowed request the policy rule that allowed it, if any.
+         */
+        RULE(UsageReport::decidingRule),
+        /**
+         * Each PII type found. <em>Multi-valued</em>: an event with an email and a phone number counts once in the
+         * {@code email} row and once in the {@code phone} row (events without PII in {@code (none)}), so the rows'
+         * sums can exceed the total; {@code TOTAL} counts each event once.
+         */
+        PII_TYPE(null) {
+            @Override
+            List<String> keys(AuditEvent e) {
+                return e.data() == null || e.data().piiTypes().isEmpty() ? java.util.Collections.singletonList(null)
+                        : e.data().piiTypes().stream().distinct().toList();
+            }
+        };
 
-        final Function<AuditEvent, String> key;
+        private final Function<AuditEvent, String> key;
 
         By(Function<AuditEvent, String> key) {
             this.key = key;
         }
 
-        public static By parse(String s) {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        /** The group(s) of an event; null stands for {@link #NONE}. */
+        List<String> keys(AuditEvent e) {
+            return java.util.Collections.singletonList(key.apply(e));
         }
+
+        /** {@code user}, {@code org}, ..., {@code rule}, {@code pii_type} (also {@code pii-type}). */
+        public static By parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        /** The name on the command line and in JSON. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The rule a denial is counted under: the denying policy rule, else {@code error:<code>}. */
+    static String denialRule(AuditEvent e) {
+        return e.policy() != null && "deny".equals(e.policy().effect()) && e.policy().rule() != null
+                ? e.policy().rule()
+                : "error:" + (e.outcome().errorCode() == null ? "unknown" : e.outcome().errorCode());
+    }
+
+    private static String decidingRule(AuditEvent e) {
+        if ("deny".equals(e.outcome().decision())) {
+            return denialRule(e);
+        }
+        return e.policy() == null ? null : e.policy().rule();
     }
 
     /** Key shown for events without a value for the grouping (no identity, no model...). */
     public static final String NONE = "(none)";
+
+    /** Key shown for users whose {@code sub} is encrypted and cannot be read: erased, or no data key given. */
+    public static final String UNREADABLE = "(unreadable)";
 
     /**
      * One group's totals.
@@ -68,10 +114,7 @@ public final class UsageReport {
             boolean deny = "deny".equals(e.outcome().decision());
             if (deny) {
                 denied++;
-                String rule = e.policy() != null && "deny".equals(e.policy().effect()) && e.policy().rule() != null
-                        ? e.policy().rule()
-                        : "error:" + (e.outcome().errorCode() == null ? "unknown" : e.outcome().errorCode());
-                denials.merge(rule, 1L, Long::sum);
+                denials.merge(denialRule(e), 1L, Long::sum);
             } else {
                 allowed++;
                 if (e.outcome().errorCode() != null || e.outcome().status() >= 500) {
@@ -102,12 +145,13 @@ public final class UsageReport {
         Map<String, Acc> groups = new TreeMap<>();
         Acc total = new Acc();
         source.forEachRow(sinceMillis, row -> {
-            AuditEvent e = AuditEvent.fromJson(row.json());
+            AuditEvent e = source.reveal(AuditEvent.fromJson(row.json()));
             if (e.time() < sinceMillis) {
                 return;
             }
-            String k = by.key.apply(e);
-            groups.computeIfAbsent(k == null ? NONE : k, x -> new Acc()).add(e);
+            for (String k : by.keys(e)) {
+                groups.computeIfAbsent(k == null ? NONE : k, x -> new Acc()).add(e);
+            }
             total.add(e);
         });
         List<Row> rows = new ArrayList<>();

@@ -113,4 +113,18 @@ class AuditEventTest {
         assertThat(new Seal("gw-1.x", 11, s.headHash(), s.time(), "k1", s.signature()).verify(key)).isFalse();
         assertThat(s.verify("another-key-another-key-another-k".getBytes())).isFalse();
     }
+
+    @Test
+    void withoutTracingTheCallersTraceparentGivesTheTraceId() {
+        assertThat(AuditEvent.traceIdOf("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(AuditEvent.traceIdOf("00-00000000000000000000000000000000-00f067aa0ba902b7-01")).isNull();
+        assertThat(AuditEvent.traceIdOf("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01")).isNull();
+        assertThat(AuditEvent.traceIdOf("garbage")).isNull();
+        assertThat(AuditEvent.traceIdOf(null)).isNull();
+        io.gatewaystack.core.RequestContext ctx = io.gatewaystack.core.RequestContext.builder().requestId("r").method("GET")
+                .path("/x").routeName("x").headers(n -> n.equalsIgnoreCase("traceparent")
+                        ? "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" : null).build();
+        ctx.complete(200, null);
+        assertThat(AuditEvent.of(ctx).traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    }
 }

@@ -95,7 +95,20 @@ class AuditPipelineTest {
         long tokensIn = 0, cost = 0, denied = 0;
         Map<String, Long> pii = new HashMap<>();
         Map<String, Long> perOrg = new HashMap<>();
+        Map<String, Long> deniedPerRule = new HashMap<>();
+        Map<String, Long> eventsPerPiiType = new HashMap<>();
+        long withoutPii = 0;
         for (RequestContext c : load) {
+            if (c.rejection() != null) {
+                String rule = c.policyDecision() != null && c.policyDecision().effect() == io.gatewaystack.core.PolicyDecision.Effect.DENY
+                        ? c.policyDecision().ruleId() : "error:" + c.rejection().code().code();
+                deniedPerRule.merge(rule, 1L, Long::sum);
+            }
+            if (c.contentFindings() == null || c.contentFindings().piiTypes().isEmpty()) {
+                withoutPii++;
+            } else {
+                c.contentFindings().piiTypes().stream().distinct().forEach(t -> eventsPerPiiType.merge(t, 1L, Long::sum));
+            }
             if (c.usage() != null) {
                 tokensIn += c.usage().inputTokens();
                 cost += c.usage().costMicros();
@@ -111,12 +124,33 @@ class AuditPipelineTest {
         for (UsageReport.By by : UsageReport.By.values()) {
             UsageReport.Report r = UsageReport.compute(store, by, 0);
             assertThat(r.total().requests()).isEqualTo(600);
+            assertThat(r.total().piiByType()).isEqualTo(pii);
+            if (by == UsageReport.By.PII_TYPE) {
+                continue; // multi-valued: checked below
+            }
             assertThat(r.rows().stream().mapToLong(UsageReport.Row::requests).sum()).isEqualTo(600);
             assertThat(r.rows().stream().mapToLong(UsageReport.Row::inputTokens).sum()).isEqualTo(tokensIn);
             assertThat(r.rows().stream().mapToLong(UsageReport.Row::costMicros).sum()).isEqualTo(cost);
             assertThat(r.rows().stream().mapToLong(UsageReport.Row::denied).sum()).isEqualTo(denied);
             assertThat(r.total().piiByType()).isEqualTo(pii);
         }
+        // denials by rule: each denied event under the rule that denied it, adding up to the raw denials
+        UsageReport.Report byRule = UsageReport.compute(store, UsageReport.By.RULE, 0);
+        Map<String, Long> reportedDenials = new HashMap<>();
+        byRule.rows().stream().filter(row -> row.denied() > 0).forEach(row -> reportedDenials.put(row.key(), row.denied()));
+        assertThat(reportedDenials).isEqualTo(deniedPerRule);
+        assertThat(byRule.rows()).extracting(UsageReport.Row::key).contains("allow-models", "no-delete", "error:rate_limited");
+        // PII found by type: one row per type with the events that contained it, findings counted per type
+        UsageReport.Report byPii = UsageReport.compute(store, UsageReport.By.PII_TYPE, 0);
+        Map<String, Long> reportedPii = new HashMap<>();
+        byPii.rows().forEach(row -> reportedPii.put(row.key(), row.requests()));
+        Map<String, Long> expectedPii = new HashMap<>(eventsPerPiiType);
+        expectedPii.put(UsageReport.NONE, withoutPii);
+        assertThat(reportedPii).isEqualTo(expectedPii);
+        byPii.rows().stream().filter(row -> !row.key().equals(UsageReport.NONE))
+                .forEach(row -> assertThat(row.piiByType().get(row.key())).isEqualTo(pii.get(row.key())));
+        assertThat(UsageReport.toCsv(byPii)).startsWith("pii_type,requests,");
+
         UsageReport.Report byOrg = UsageReport.compute(store, UsageReport.By.ORG, 0);
         assertThat(byOrg.rows()).extracting(UsageReport.Row::key).containsExactly("acme", "globex", "initech");
         byOrg.rows().forEach(row -> assertThat(row.requests()).isEqualTo(perOrg.get(row.key())));

@@ -16,9 +16,13 @@ import java.util.List;
 public final class AuditThroughput {
 
     public static void main(String[] args) throws Exception {
-        int n = 200_000;
+        int n = Integer.getInteger("n", 200_000);
         RequestContext[] load = AuditPipelineTest.mixedLoad(1_000).toArray(RequestContext[]::new);
 
+        if ("postgresql".equals(System.getProperty("only")) && args.length > 0) { // -Donly=postgresql: just that store
+            run("postgresql", JdbcAuditStore.open("postgresql", args[0]), load, n, null);
+            return;
+        }
         // 1. enqueue cost: AuditEvent.of + submit, with the writer running into a no-op sink
         Path d0 = Files.createTempDirectory("audit-enq");
         AuditConfig c0 = AuditConfig.defaults("bench", d0).withQueueCapacity(1 << 20);
@@ -33,17 +37,20 @@ public final class AuditThroughput {
                 p.awaitDelivered(Duration.ofSeconds(60));
             }
         }
-        run("sqlite", JdbcAuditStore.sqlite(Files.createTempDirectory("audit-db").resolve("audit.db")), load, n);
+        run("sqlite", JdbcAuditStore.sqlite(Files.createTempDirectory("audit-db").resolve("audit.db")), load, n, null);
+        // with crypto-shredding on: every sub encrypted (AES-GCM) on the writer, data keys through the spool
+        run("sqlite+encrypted-sub", JdbcAuditStore.sqlite(Files.createTempDirectory("audit-db").resolve("audit.db")), load, n,
+                "data-key-0123456789abcdef-0123456789".getBytes());
         if (args.length > 0) {
-            run("postgresql", JdbcAuditStore.open("postgresql", args[0]), load, n);
+            run("postgresql", JdbcAuditStore.open("postgresql", args[0]), load, n, null);
         }
     }
 
-    static void run(String label, JdbcAuditStore store, RequestContext[] load, int n) throws Exception {
+    static void run(String label, JdbcAuditStore store, RequestContext[] load, int n, byte[] dataKey) throws Exception {
         store.migrate();
         Path dir = Files.createTempDirectory("audit-tp");
         AuditConfig cfg = AuditConfig.defaults("bench-" + label, dir).withQueueCapacity(1 << 18)
-                .withSealKey("0123456789abcdef0123456789abcdef".getBytes(), "k1");
+                .withSealKey("0123456789abcdef0123456789abcdef".getBytes(), "k1").withDataKey(dataKey);
         try (AuditPipeline p = new AuditPipeline(cfg, List.of(new SwitchableSink(label, store)))) {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {

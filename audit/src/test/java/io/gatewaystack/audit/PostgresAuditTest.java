@@ -112,4 +112,11 @@ class PostgresAuditTest {
         up.close();
         down.close();
     }
+
+    @Test
+    void cryptoShreddingOnPostgres() throws Exception {
+        try (JdbcAuditStore store = JdbcAuditStore.open("postgresql", url)) {
+            CryptoShreddingTest.eraseAUserAndTheChainStillVerifies(store, dir);
+        }
+    }
 }

@@ -82,20 +82,26 @@ public class RateLimitBenchmark {
     @State(Scope.Thread)
     public static class Layer {
         LimitsLayer layer;
-        RequestContext[] contexts;
+        Identity[] users;
         int next;
 
         @Setup
         public void setUp() {
             layer = new LimitsLayer(LimitsConfig.of(List.of(RULE)), new MemoryLimitStore(InstantSource.system()));
-            contexts = new RequestContext[10_000];
-            for (int i = 0; i < contexts.length; i++) {
-                RequestContext c = RequestContext.builder().requestId("req-" + i).method("POST").path("/tools/mcp")
-                        .routeName("mcp").build();
-                c.identity(new Identity("user-" + i, "https://idp", "acme", null, List.of(), List.of(), null, null,
-                        null, null, null, Map.of()));
-                contexts[i] = c;
+            users = new Identity[10_000];
+            for (int i = 0; i < users.length; i++) {
+                users[i] = new Identity("user-" + i, "https://idp", "acme", null, List.of(), List.of(), null, null,
+                        null, null, null, Map.of());
             }
+        }
+
+        /** A fresh context per request, as the server makes one: a reused one would pile up response headers. */
+        RequestContext nextRequest() {
+            RequestContext c = RequestContext.builder().requestId("req-" + next).method("POST").path("/tools/mcp")
+                    .routeName("mcp").build();
+            c.identity(users[next]);
+            next = next + 1 == users.length ? 0 : next + 1;
+            return c;
         }
     }
 
@@ -148,9 +154,7 @@ public class RateLimitBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public Object layerManyUsers(Layer state) {
-        RequestContext c = state.contexts[state.next];
-        state.next = state.next + 1 == state.contexts.length ? 0 : state.next + 1;
-        return state.layer.onRequest(c);
+        return state.layer.onRequest(state.nextRequest());
     }
 
     @Benchmark

@@ -2,6 +2,10 @@ package io.gatewaystack.bench;
 
 import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.transform.TransformEngine;
+import io.gatewaystack.transform.response.ResponseFindings;
+import io.gatewaystack.transform.response.ResponseScanner;
+import io.gatewaystack.transform.response.ResponseSettings;
+import io.gatewaystack.transform.response.StreamingRedactor;
 import io.gatewaystack.transform.detect.BuiltinDetectors;
 import io.gatewaystack.transform.detect.ContentScanner;
 import io.gatewaystack.transform.detect.Finding;
@@ -32,6 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code *FewHits}: chat-style prose, code and numbers with one email and one phone number per ~8 KiB.</li>
  *   <li>{@code scanDenseWithoutPhone}: the dense text with every built-in except the phone detector.</li>
  *   <li>{@code *Dense}: every line carries PII (email, phone, card, IBAN, SSN, IP, key), about one finding per 25 chars.</li>
+ *   <li>{@code streamFewHits}: response scanning of a streamed answer ({@link StreamingRedactor}, default hold-back),
+ *       the few-hit text pushed in 16-char deltas as a model streams them.</li>
  * </ul>
  * Run: {@code java -jar bench/target/gatewaystack-bench.jar TransformBenchmark -prof gc}.
  */
@@ -69,6 +75,7 @@ public class TransformBenchmark {
     ContentScanner scanner;
     ContentScanner scannerWithoutPhone;
     TransformEngine engine;
+    ResponseScanner responses;
 
     @Setup
     public void setUp() {
@@ -79,6 +86,8 @@ public class TransformBenchmark {
                 .filter(d -> !d.types().contains("phone")).toList(), List.of());
         engine = new TransformEngine(TransformConfig.defaults().withActions(ActionPolicy.all(Action.PLACEHOLDER))
                 .withBlockThreshold(TransformConfig.NEVER_BLOCK));
+        responses = new TransformEngine(TransformConfig.defaults()
+                .withResponse(ResponseSettings.on(java.util.Map.of(), Action.PLACEHOLDER))).responseScanner();
     }
 
     private static String chatText() {
@@ -117,6 +126,17 @@ public class TransformBenchmark {
     @OperationsPerInvocation(KIB)
     public Object transformFewHits() {
         return engine.transformText(fewHits);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(KIB)
+    public int streamFewHits() {
+        StreamingRedactor r = responses.stream(new ResponseFindings());
+        int sent = 0;
+        for (int i = 0; i < fewHits.length(); i += 16) {
+            sent += r.push(fewHits.substring(i, Math.min(fewHits.length(), i + 16))).length();
+        }
+        return sent + r.finish().length();
     }
 
     @Benchmark

@@ -16,9 +16,14 @@ public final class LimitKeys {
 
     /** The counter key of this rule for this request, or null when the request lacks one of the rule's parts. */
     public String rateKey(RateLimitRule rule, RequestContext context) {
+        return key(rule.name(), rule.keyParts(), context);
+    }
+
+    /** The counter key of a rule named {@code name} keyed on {@code parts}, or null when a part has no value. */
+    public String key(String name, java.util.List<KeyPart> parts, RequestContext context) {
         Identity identity = context.identity();
-        StringBuilder key = new StringBuilder(48).append(rule.name());
-        for (KeyPart part : rule.keyParts()) {
+        StringBuilder key = new StringBuilder(48).append(name);
+        for (KeyPart part : parts) {
             String value = valueOf(part, identity, context);
             if (value == null || value.isEmpty()) {
                 return null;

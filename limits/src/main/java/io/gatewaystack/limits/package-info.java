@@ -9,8 +9,9 @@
  *   <li>{@link io.gatewaystack.limits.LimitStores}: opens the configured store;
  *       {@link io.gatewaystack.limits.store} holds the stores.</li>
  *   <li>{@link io.gatewaystack.limits.RateLimitHeaders}: renders the success headers.</li>
+ *   <li>{@link io.gatewaystack.limits.agent}: the agent guard (caps per agent workflow, loop detection).</li>
  * </ul>
- * Token limits, money budgets (reserve then settle) and the agent guard are not built yet; the store interface is
- * shaped for them (docs/layers/limits.md).
+ * Token limits and money budgets (reserve then settle) are not built yet; the store interface is shaped for them
+ * (docs/layers/limits.md).
  */
 package io.gatewaystack.limits;

@@ -28,7 +28,7 @@ public final class JsonRpc {
 
     /** The module's JSON mapper (immutable, thread-safe). */
     public static final JsonMapper MAPPER = JsonMapper.builder().build();
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonRpc() {
     }

@@ -35,10 +35,43 @@ public final class McpResource implements Layer {
     /** GatewayError detail carrying the JSON-RPC error code to answer with. */
     public static final String DETAIL_CODE = "jsonrpc_code";
 
+    /** Context attribute: the body as parsed here ({@link ParsedBody}), reused by the terminal while the body is the same. */
+    static final String PARSED = "mcp.parsed";
+
+    /**
+     * A parse of one body: valid while {@code ctx.body()} is this very object, holds the same JSON tree, and no layer
+     * has changed it since (a transform replaces or rewrites the JSON and marks the body modified).
+     */
+    record ParsedBody(RequestBody source, JsonNode json, boolean modified, JsonRpc.Parsed parsed) {
+        boolean stillFor(RequestBody body) {
+            return source == body && (body == null || body.json() == json && body.isModified() == modified);
+        }
+    }
+
+    /** The request body as JSON-RPC: parsed once per body object, whoever asks first. */
+    public static JsonRpc.Parsed parsed(RequestContext ctx) {
+        RequestBody body = ctx.body();
+        if (ctx.attributes().get(PARSED) instanceof ParsedBody cached && cached.stillFor(body)) {
+            return cached.parsed();
+        }
+        JsonRpc.Parsed parsed = body == null ? JsonRpc.parse(new byte[0])
+                : body.json() != null ? JsonRpc.parse(body.json()) : JsonRpc.parse(body.raw());
+        ctx.attributes().put(PARSED, new ParsedBody(body, body == null ? null : body.json(),
+                body != null && body.isModified(), parsed));
+        return parsed;
+    }
+
     private final ToolRegistry registry;
+    private final io.gatewaystack.mcp.federation.Federation federation;
 
     public McpResource(ToolRegistry registry) {
+        this(registry, null);
+    }
+
+    /** @param federation upstream MCP servers, whose scopes are checked here like the registry's tools'; or null */
+    public McpResource(ToolRegistry registry, io.gatewaystack.mcp.federation.Federation federation) {
         this.registry = registry;
+        this.federation = federation;
     }
 
     @Override
@@ -51,9 +84,7 @@ public final class McpResource implements Layer {
         if (!"POST".equals(ctx.method())) {
             return Verdict.proceed();
         }
-        RequestBody body = ctx.body();
-        JsonRpc.Parsed parsed = body == null ? JsonRpc.parse(new byte[0])
-                : body.json() != null ? JsonRpc.parse(body.json()) : JsonRpc.parse(body.raw());
+        JsonRpc.Parsed parsed = parsed(ctx);
         if (parsed.isParseError()) {
             return reject(ErrorCode.INVALID_REQUEST, parsed.parseError(), null);
         }
@@ -86,15 +117,18 @@ public final class McpResource implements Layer {
         }
         ctx.resource(new ResourceRequest(ResourceRequest.Kind.TOOL, name.asString()));
         ToolDefinition tool = registry.get(name.asString());
-        if (tool != null && !ToolRegistry.hasScopes(ctx.identity(), tool)) {
-            GatewayError scope = GatewayError.insufficientScope(tool.requiredScopes());
+        List<String> required = tool != null ? tool.requiredScopes()
+                : federation != null ? federation.scopesFor(name.asString()) : null;
+        if (required != null && !required.isEmpty()
+                && (ctx.identity() == null || !ctx.identity().hasAllScopes(required))) {
+            GatewayError scope = GatewayError.insufficientScope(required);
             Map<String, Object> details = new LinkedHashMap<>(scope.details());
             details.put(DETAIL_CODE, JsonRpc.GATEWAY_DENIED);
             if (!parsed.batch()) {
                 details.put(DETAIL_ID, call.id());
             }
             return Verdict.reject(new GatewayError(scope.code(),
-                    "The access token lacks a scope tool '" + tool.name() + "' requires.", scope.scope(), details));
+                    "The access token lacks a scope tool '" + name.asString() + "' requires.", scope.scope(), details));
         }
         return Verdict.proceed();
     }

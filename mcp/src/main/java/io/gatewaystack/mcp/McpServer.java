@@ -1,6 +1,9 @@
 package io.gatewaystack.mcp;
 
 import io.gatewaystack.core.Identity;
+import io.gatewaystack.mcp.federation.Caller;
+import io.gatewaystack.mcp.federation.Federation;
+import io.gatewaystack.mcp.federation.UpstreamTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,8 +76,31 @@ public final class McpServer {
     private final ToolInvoker invoker;
     private final McpSessions sessions;
     private final Settings settings;
+    private final Federation federation;
+    private final UpstreamTransport upstreamTransport;
 
     public McpServer(ToolRegistry registry, ToolFilter filter, ToolInvoker invoker, McpSessions sessions, Settings settings) {
+        this(registry, filter, invoker, sessions, settings, null, null);
+    }
+
+    /**
+     * @param federation        upstream MCP servers whose tools are served next to the registry's, or null. A
+     *                          registry tool whose name an upstream's prefix claims is a configuration error.
+     * @param upstreamTransport how this server reaches them (required with a federation)
+     */
+    public McpServer(ToolRegistry registry, ToolFilter filter, ToolInvoker invoker, McpSessions sessions, Settings settings,
+                     Federation federation, UpstreamTransport upstreamTransport) {
+        this.federation = federation;
+        this.upstreamTransport = upstreamTransport;
+        if (federation != null) {
+            Objects.requireNonNull(upstreamTransport, "upstreamTransport");
+            for (ToolDefinition t : registry.all()) {
+                if (federation.upstreamOf(t.name()) != null) {
+                    throw new IllegalArgumentException("tool '" + t.name() + "' has the prefix of upstream MCP server '"
+                            + federation.upstreamOf(t.name()).name() + "'");
+                }
+            }
+        }
         this.registry = Objects.requireNonNull(registry, "registry");
         this.filter = filter == null ? ToolFilter.ALLOW_ALL : filter;
         this.invoker = Objects.requireNonNull(invoker, "invoker");
@@ -91,7 +117,7 @@ public final class McpServer {
     }
 
     /** The subject a session is bound to: issuer and subject, so equal subjects of two issuers never share one. */
-    static String sessionSubject(Identity identity) {
+    public static String sessionSubject(Identity identity) {
         return identity == null ? "" : identity.issuer() + "\n" + identity.subject();
     }
 
@@ -217,22 +243,40 @@ public final class McpServer {
         }
         return switch (m.method()) {
             case "ping" -> done(JsonRpc.result(m.id(), JsonRpc.NODES.objectNode()));
-            case "tools/list" -> done(listTools(m, request.identity()));
+            case "tools/list" -> listTools(m, request);
             case "tools/call" -> callTool(m, request, version, outcome);
             default -> done(JsonRpc.error(m.id(), JsonRpc.METHOD_NOT_FOUND, "Method not found: " + printable(m.method())));
         };
     }
 
-    private ObjectNode listTools(JsonRpc.Message m, Identity identity) {
+    private CompletionStage<ObjectNode> listTools(JsonRpc.Message m, McpHttpRequest request) {
         JsonNode cursor = m.paramsObject().get("cursor");
         int offset = 0;
         if (cursor != null && !cursor.isNull()) {
             offset = cursor.isString() ? decodeCursor(cursor.asString()) : -1;
             if (offset < 0) {
-                return JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, "Invalid params: unknown cursor.");
+                return done(JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, "Invalid params: unknown cursor."));
             }
         }
-        List<ToolDefinition> visible = registry.visibleTo(identity, filter);
+        List<ToolDefinition> local = registry.visibleTo(request.identity(), filter);
+        int from = offset;
+        if (federation == null) {
+            return done(page(m, local, from));
+        }
+        // federated tools follow the registry's; each upstream's list is cached, and one that fails lists nothing
+        return federation.tools(upstreamTransport, caller(request)).thenApply(federated -> {
+            List<ToolDefinition> all = new ArrayList<>(local.size() + federated.size());
+            all.addAll(local);
+            for (ToolDefinition t : federated) {
+                if (filter.allows(request.identity(), t)) {
+                    all.add(t);
+                }
+            }
+            return page(m, all, from);
+        });
+    }
+
+    private ObjectNode page(JsonRpc.Message m, List<ToolDefinition> visible, int offset) {
         ObjectNode result = JsonRpc.NODES.objectNode();
         ArrayNode tools = result.putArray("tools");
         int end = Math.min(visible.size(), offset + settings.pageSize());
@@ -243,6 +287,10 @@ public final class McpServer {
             result.put("nextCursor", encodeCursor(end));
         }
         return JsonRpc.result(m.id(), result);
+    }
+
+    private static Caller caller(McpHttpRequest request) {
+        return new Caller(request.identity(), request.bearerToken(), request.requestId(), request.extraHeaders());
     }
 
     static String encodeCursor(int offset) {
@@ -271,7 +319,25 @@ public final class McpServer {
             return done(JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, "Invalid params: tools/call requires params.name (a string)."));
         }
         String name = nameNode.asString();
-        ToolDefinition tool = registry.get(name);
+        ToolDefinition local = registry.get(name);
+        if (local == null && federation != null && federation.upstreamOf(name) != null) {
+            return federation.tool(upstreamTransport, caller(request), name).handle((tool, failure) -> {
+                if (failure != null) {
+                    outcome[0] = McpHttpResponse.ToolOutcome.FAILED;
+                    return done(JsonRpc.result(m.id(), ToolResults.text("Tool '" + printable(name)
+                            + "' is unavailable: its upstream MCP server could not list its tools.", true)));
+                }
+                return checkAndCall(m, name, tool, true, request, version, outcome);
+            }).thenCompose(stage -> stage);
+        }
+        return checkAndCall(m, name, local, false, request, version, outcome);
+    }
+
+    /** The checks every tool call passes (visible, scopes, arguments), then the call. */
+    private CompletionStage<ObjectNode> checkAndCall(JsonRpc.Message m, String name, ToolDefinition tool, boolean federated,
+                                                     McpHttpRequest request, String version,
+                                                     McpHttpResponse.ToolOutcome[] outcome) {
+        JsonNode params = m.paramsObject();
         Identity identity = request.identity();
         if (tool == null || !filter.allows(identity, tool)) {
             return done(JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, "Unknown tool: " + printable(name)));
@@ -296,6 +362,21 @@ public final class McpServer {
             return done(ProtocolVersions.inputErrorsAsToolErrors(version)
                     ? JsonRpc.result(m.id(), ToolResults.text(message, true))
                     : JsonRpc.error(m.id(), JsonRpc.INVALID_PARAMS, message));
+        }
+        if (federated) {
+            // bounded: the session may need opening (two requests) before the call itself
+            long limit = tool.timeout().multipliedBy(3).plus(SAFETY_MARGIN).toMillis();
+            ToolDefinition called = tool;
+            return federation.call(upstreamTransport, caller(request), tool, arguments).toCompletableFuture()
+                    .orTimeout(limit, TimeUnit.MILLISECONDS)
+                    .handle((o, failure) -> {
+                        if (failure != null) {
+                            outcome[0] = McpHttpResponse.ToolOutcome.TIMEOUT;
+                            return JsonRpc.result(m.id(), ToolResults.fromFailure(called, failure));
+                        }
+                        outcome[0] = o.failure();
+                        return JsonRpc.result(m.id(), o.result());
+                    });
         }
         return invoke(tool, arguments, identity, request.requestId(), request.extraHeaders(), outcome)
                 .thenApply(result -> JsonRpc.result(m.id(), result));

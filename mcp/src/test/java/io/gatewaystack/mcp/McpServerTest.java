@@ -224,4 +224,62 @@ class McpServerTest {
         assertThat(t.get("isError").asBoolean()).isTrue();
         assertThat(t.at("/content/0/text").asString()).doesNotContain("boom");
     }
+
+    @Test
+    void federatedToolsFollowTheRegistrysAcrossPagesAndPassTheSameChecks() {
+        io.gatewaystack.mcp.federation.UpstreamServer up = new io.gatewaystack.mcp.federation.UpstreamServer("up",
+                java.net.URI.create("http://127.0.0.1:1/mcp"), "up",
+                io.gatewaystack.mcp.federation.UpstreamServer.Propagation.IDENTITY_HEADERS, List.of("starter.echo"),
+                Duration.ofSeconds(1), Duration.ofSeconds(60));
+        io.gatewaystack.mcp.federation.Federation federation = new io.gatewaystack.mcp.federation.Federation(
+                List.of(up), Clock.systemUTC(), "test", 10);
+        List<String> upstreamCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.gatewaystack.mcp.federation.UpstreamTransport transport = (u, caller, headers, body) -> {
+            JsonNode m = JsonRpc.MAPPER.readTree(body);
+            String method = m.path("method").asString();
+            upstreamCalls.add(method);
+            String result = switch (method) {
+                case "initialize" -> "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{}}";
+                case "tools/list" -> "{\"tools\":[{\"name\":\"add\",\"inputSchema\":{\"type\":\"object\",\"required\":[\"a\"],"
+                        + "\"properties\":{\"a\":{\"type\":\"integer\"}}}},{\"name\":\"b\",\"inputSchema\":{\"type\":\"object\"}}]}";
+                case "tools/call" -> "{\"content\":[{\"type\":\"text\",\"text\":\"" + m.at("/params/name").asString() + "\"}]}";
+                default -> null;
+            };
+            byte[] answer = result == null ? new byte[0]
+                    : ("{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":" + result + "}").getBytes(StandardCharsets.UTF_8);
+            return CompletableFuture.completedFuture(new io.gatewaystack.mcp.federation.UpstreamTransport.Reply(
+                    result == null ? 202 : 200, "application/json", "up-session", answer));
+        };
+        McpServer withUpstream = new McpServer(registry, noSecret, invoker, sessions,
+                new McpServer.Settings("gatewaystack", "test", null, 2, true, Set.of()), federation, transport);
+        java.util.function.BiFunction<String, String, JsonNode> rpc = (body, session) -> {
+            try {
+                return withUpstream.post(new McpHttpRequest(JsonRpc.parse(body.getBytes(StandardCharsets.UTF_8)), session,
+                        "2025-06-18", null, alice, "req-1")).toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        String s = sessions.create(McpServer.sessionSubject(alice), "2025-06-18");
+        List<String> names = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 5; page++) {
+            JsonNode r = rpc.apply("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\""
+                    + (cursor == null ? "" : ",\"params\":{\"cursor\":\"" + cursor + "\"}") + "}", s);
+            r.at("/result/tools").forEach(t -> names.add(t.get("name").asString()));
+            cursor = r.at("/result/nextCursor").isString() ? r.at("/result/nextCursor").asString() : null;
+            if (cursor == null) {
+                break;
+            }
+        }
+        assertThat(names).containsExactly("echo", "whoami", "open", "up__add", "up__b");
+        assertThat(upstreamCalls).containsExactly("initialize", "notifications/initialized", "tools/list"); // cached after
+        JsonNode ok = rpc.apply("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"up__add\",\"arguments\":{\"a\":1}}}", s);
+        assertThat(ok.at("/result/content/0/text").asString()).isEqualTo("add"); // the upstream's own name
+        JsonNode invalid = rpc.apply("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"up__add\",\"arguments\":{}}}", s);
+        assertThat(invalid.at("/error/code").asInt()).isEqualTo(JsonRpc.INVALID_PARAMS); // the upstream's schema, checked here
+        assertThat(upstreamCalls).filteredOn("tools/call"::equals).hasSize(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new McpServer(new ToolRegistry(List.of(tool("up__x", null))), null,
+                invoker, sessions, McpServer.Settings.defaults("t"), federation, transport)).hasMessageContaining("prefix");
+    }
 }

@@ -99,4 +99,18 @@ class ResourceLayersTest {
         RestTools down = new RestTools(call -> CompletableFuture.failedFuture(new ToolCallException(ToolCallException.Kind.UNREACHABLE, "x")));
         assertThat(down.call(t, Fixtures.json("{\"message\":\"m\"}"), user("alice"), "rid").toCompletableFuture().join().status()).isEqualTo(502);
     }
+
+    @Test
+    void theBodyIsParsedOnceUnlessALayerChangesIt() {
+        RequestContext c = ctx("POST", "/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"crm\",\"arguments\":{\"q\":\"a@b.c\"}}}",
+                user("a"));
+        JsonRpc.Parsed first = McpResource.parsed(c);
+        assertThat(McpResource.parsed(c)).isSameAs(first);
+        // a transform rewrites the arguments in place and marks the body modified: the terminal must see the new text
+        ((tools.jackson.databind.node.ObjectNode) c.body().json().at("/params/arguments")).put("q", "EMAIL_1");
+        c.body().replace(c.body().json());
+        JsonRpc.Parsed second = McpResource.parsed(c);
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.entries().getFirst().message().params().at("/arguments/q").asString()).isEqualTo("EMAIL_1");
+    }
 }

@@ -4,10 +4,13 @@ import io.gatewaystack.core.RequestBody;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Applies a decision's body changes (model reroute, token cap) to an OpenAI- or Anthropic-style JSON body. */
+/**
+ * Applies a decision's body changes (model reroute, token cap) to an OpenAI (chat or Responses) or Anthropic JSON
+ * body.
+ */
 final class BodyModifier {
 
-    private static final String[] TOKEN_FIELDS = {"max_tokens", "max_completion_tokens"};
+    private static final String[] TOKEN_FIELDS = {"max_tokens", "max_completion_tokens", "max_output_tokens"};
 
     private BodyModifier() {}
 
@@ -34,10 +37,16 @@ final class BodyModifier {
                 }
             }
             if (!present) {
-                json.put("max_tokens", m.maxTokens().intValue()); // no limit asked for: the cap becomes the limit
+                // no limit asked for: the cap becomes the limit, in the field the body's API knows
+                json.put(isResponsesApi(json) ? "max_output_tokens" : "max_tokens", m.maxTokens().intValue());
             }
         }
         body.replace(json);
         return true;
+    }
+
+    /** OpenAI Responses API bodies have {@code input} and no {@code messages}; they reject {@code max_tokens}. */
+    private static boolean isResponsesApi(ObjectNode json) {
+        return json.has("input") && !json.has("messages");
     }
 }

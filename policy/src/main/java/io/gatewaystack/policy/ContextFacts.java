@@ -39,7 +39,7 @@ final class ContextFacts {
             for (String type : findings.piiTypes()) {
                 pii.merge(type, 1, Integer::sum);
             }
-            b.labels(findings.labels()).pii(pii).riskScore(findings.riskScore());
+            b.labels(findings.labelsAndFlags()).pii(pii).riskScore(findings.riskScore());
         }
         RequestBody body = ctx.body();
         JsonNode json = body == null ? null : body.json();
@@ -48,7 +48,8 @@ final class ContextFacts {
             if (model != null && model.isString() && (resource == null || resource.kind() != ResourceRequest.Kind.MODEL)) {
                 b.model(model.stringValue());
             }
-            JsonNode max = json.has("max_tokens") ? json.get("max_tokens") : json.get("max_completion_tokens");
+            JsonNode max = json.has("max_tokens") ? json.get("max_tokens")
+                    : json.has("max_completion_tokens") ? json.get("max_completion_tokens") : json.get("max_output_tokens");
             if (max != null && max.isIntegralNumber() && max.canConvertToInt()) {
                 b.maxTokens(max.asInt());
             }

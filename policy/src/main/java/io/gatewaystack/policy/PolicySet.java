@@ -30,6 +30,7 @@ public final class PolicySet {
     private final Effect defaultEffect;
     private final List<String> sources;
     private final int ruleCount;
+    private final List<Rule> rules;
 
     /**
      * @param globalRules   rules from global policy files
@@ -53,6 +54,9 @@ public final class PolicySet {
         this.defaultEffect = defaultEffect;
         this.sources = List.copyOf(sources);
         this.ruleCount = count;
+        List<Rule> all = new ArrayList<>(globalRules);
+        tenantRules.values().forEach(all::addAll);
+        this.rules = List.copyOf(all);
     }
 
     /** A set with no rules: everything gets the default (deny). */
@@ -62,6 +66,11 @@ public final class PolicySet {
 
     public int ruleCount() {
         return ruleCount;
+    }
+
+    /** Every rule, global ones first then each tenant's (for listings; decisions use the indexes). */
+    public List<Rule> rules() {
+        return rules;
     }
 
     public List<String> sources() {

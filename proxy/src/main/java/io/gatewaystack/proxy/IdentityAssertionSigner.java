@@ -7,7 +7,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -25,14 +24,15 @@ import java.util.Objects;
  *
  * <p>Claims: {@code iss} (the gateway), {@code aud} (the upstream), {@code sub}, {@code org_id}, {@code tenant_id},
  * {@code roles}, {@code scope}, {@code email}, {@code idp_iss} (the issuer of the user's token), {@code iat},
- * {@code exp}. The public key is served at {@code /.well-known/gateway-jwks.json}.
+ * {@code exp}. The public key is served at {@code /.well-known/gateway-jwks.json}; during a key rotation that JWKS
+ * holds two keys (see {@link AssertionKeys}) while one signs.
  *
  * <p>Signing costs tens of microseconds; {@link IdentityInjection} reuses assertions so that is not paid per
  * request.
  */
 public final class IdentityAssertionSigner {
 
-    private final ECKey signingKey;
+    private final AssertionKeys keys;
     private final ECDSASigner signer;
     private final JWSHeader header;
     private final String issuer;
@@ -47,10 +47,15 @@ public final class IdentityAssertionSigner {
      * @param ttl        the assertion's lifetime
      */
     public IdentityAssertionSigner(ECKey signingKey, String issuer, String audience, Duration ttl, Clock clock) {
-        this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
-        if (!signingKey.isPrivate() || !Curve.P_256.equals(signingKey.getCurve()) || signingKey.getKeyID() == null) {
-            throw new IllegalArgumentException("the identity assertion key must be a P-256 private key with a kid");
-        }
+        this(singleKey(signingKey), issuer, audience, ttl, clock);
+    }
+
+    /**
+     * @param keys the signing key and every key the JWKS publishes (two during a rotation)
+     */
+    public IdentityAssertionSigner(AssertionKeys keys, String issuer, String audience, Duration ttl, Clock clock) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        ECKey signingKey = keys.signing();
         try {
             this.signer = new ECDSASigner(signingKey);
         } catch (JOSEException e) {
@@ -61,6 +66,14 @@ public final class IdentityAssertionSigner {
         this.audience = audience;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    private static AssertionKeys singleKey(ECKey signingKey) {
+        Objects.requireNonNull(signingKey, "signingKey");
+        if (!signingKey.isPrivate() || !Curve.P_256.equals(signingKey.getCurve()) || signingKey.getKeyID() == null) {
+            throw new IllegalArgumentException("the identity assertion key must be a P-256 private key with a kid");
+        }
+        return AssertionKeys.single(signingKey);
     }
 
     /** A fresh P-256 key for one gateway process (assertions then verify only against this process's JWKS). */
@@ -77,9 +90,14 @@ public final class IdentityAssertionSigner {
         return ttl;
     }
 
-    /** The public JWKS JSON that backends use to verify assertions. */
+    /** The public JWKS JSON that backends use to verify assertions: the signing key, and during a rotation the other. */
     public String publicJwksJson() {
-        return new JWKSet(signingKey.toPublicJWK()).toString(true);
+        return keys.publicJwksJson();
+    }
+
+    /** The kid assertions are signed with. */
+    public String signingKid() {
+        return keys.signing().getKeyID();
     }
 
     public String issuer() {

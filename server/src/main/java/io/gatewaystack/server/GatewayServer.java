@@ -1,7 +1,5 @@
 package io.gatewaystack.server;
 
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
 import io.gatewaystack.audit.AccessLogLayer;
 import io.gatewaystack.audit.AccessLogWriter;
 import io.gatewaystack.core.Failures;
@@ -12,18 +10,21 @@ import io.gatewaystack.limits.LimitStores;
 import io.gatewaystack.limits.LimitsLayer;
 import io.gatewaystack.transform.TransformLayer;
 import io.gatewaystack.limits.store.LimitStore;
+import io.gatewaystack.proxy.AssertionKeys;
 import io.gatewaystack.proxy.IdentityAssertionSigner;
 import io.gatewaystack.proxy.IdentityInjection;
+import io.gatewaystack.server.admin.AdminConsole;
 import io.gatewaystack.server.config.AssertionSettings;
 import io.gatewaystack.server.config.ConfigException;
 import io.gatewaystack.server.config.GatewayConfig;
 import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.Ports;
 import io.gatewaystack.server.http.PublicUrls;
-import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.core.RequestIds;
 import io.gatewaystack.server.llm.TargetHealth;
 import io.gatewaystack.mcp.McpSessions;
 import io.gatewaystack.mcp.ToolRegistry;
+import io.gatewaystack.server.mcp.McpUpstreams;
 import io.gatewaystack.server.mcp.PolicyToolFilter;
 import io.gatewaystack.proxy.upstream.UpstreamCredentials;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
@@ -68,7 +69,7 @@ public final class GatewayServer {
     private final ThreadPoolExecutor blocking;
     private final AccessLogWriter accessLogWriter;
     private final HttpClient idpClient;
-    private final LimitStore limitStore;
+    private final LimitsRuntime limits;
     private final PolicyRuntime policy;
     private final AuditRuntime audit;
     private final UpstreamCredentials upstreamCredentials;
@@ -76,7 +77,7 @@ public final class GatewayServer {
     private final int port;
 
     private GatewayServer(Vertx vertx, GatewayConfig config, TokenVerifier verifier, ThreadPoolExecutor blocking,
-                          AccessLogWriter accessLogWriter, HttpClient idpClient, LimitStore limitStore,
+                          AccessLogWriter accessLogWriter, HttpClient idpClient, LimitsRuntime limits,
                           PolicyRuntime policy, AuditRuntime audit, UpstreamCredentials upstreamCredentials,
                           List<HttpServer> servers, int port) {
         this.vertx = vertx;
@@ -85,7 +86,7 @@ public final class GatewayServer {
         this.blocking = blocking;
         this.accessLogWriter = accessLogWriter;
         this.idpClient = idpClient;
-        this.limitStore = limitStore;
+        this.limits = limits;
         this.policy = policy;
         this.audit = audit;
         this.upstreamCredentials = upstreamCredentials;
@@ -116,13 +117,19 @@ public final class GatewayServer {
         blocking.execute(verifier::warmUp);
         AccessLogWriter writer = new AccessLogWriter(accessLog, 65_536);
         HttpClient idpClient = vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true)).build();
-        LimitStore limitStore = config.limits().isEmpty() ? null : new LimitStores().open(config.limits());
+        LimitsRuntime limits = LimitsRuntime.open(config);
 
         PublicUrls publicUrls = new PublicUrls(config.server().publicUrl(), config.server().trustedProxies());
         ErrorResponder errors = new ErrorResponder(publicUrls);
         IdentityAssertionSigner signer = assertionSigner(config);
         IdentityInjection injection = new IdentityInjection(signer, config.proxy() == null ? null : config.proxy().injectHeader(),
                 value -> io.vertx.core.http.HttpHeaders.createOptimized(value.toString()));
+        TargetHealth targetHealth = new TargetHealth(config.llm().breakerFailures(), config.llm().breakerOpen());
+        AdminConsole admin = !config.admin().enabled() ? null : new AdminConsole(config.admin(), new AdminConsole.Parts(
+                config.mode().label(), version(), verifier, config.identity().issuers(), blocking, errors,
+                audit == null ? null : audit.pipeline(), audit == null ? null : audit.store(),
+                audit == null ? null : audit.live(), audit == null ? null : audit.sealKey(),
+                policy == null ? null : policy.store(), limits.view(), targetHealth));
         IssuerConfig primary = config.identity().issuers().get(0);
         IssuerMetadataRelay relay = new IssuerMetadataRelay(vertx, idpClient, primary.issuer(),
                 config.identity().jwksHttpTimeout());
@@ -133,22 +140,27 @@ public final class GatewayServer {
                 new IdentityLayer(verifier, blocking),
                 config.transform() == null ? null : new TransformLayer(config.transform()),
                 policy == null ? null : policy.layer(),
-                limitStore == null ? null : new LimitsLayer(config.limits(), limitStore),
+                limits.layer(),
+                limits.pricing(),
+                limits.budgets(),
+                limits.agentGuard(),
                 new AccessLogLayer(writer),
                 audit,
                 injection,
                 publicUrls,
                 errors,
                 new RequestIds(),
-                new TargetHealth(config.llm().breakerFailures(), config.llm().breakerOpen()),
+                targetHealth,
                 new UpstreamCredentials(blocking),
                 config.mcp().enabled() ? new ToolRegistry(config.mcp().tools()) : null,
                 PolicyToolFilter.of(policy == null ? null : policy.layer()),
                 new McpSessions(config.mcp().sessionKey(), config.mcp().sessionTtl(), Clock.systemUTC()),
+                McpUpstreams.federation(config.mcp(), version()),
                 new HealthRoutes(verifier, blocking, config.mode().label(), version(), audit == null ? null : audit.pipeline()),
                 new DiscoveryRoutes(publicUrls, config.identity().issuers().stream().map(IssuerConfig::issuer).toList(),
                         scopesSupported(config), relay, errors, signer == null ? null : signer.publicJwksJson()),
-                new ProtectedRoutes());
+                new ProtectedRoutes(),
+                admin);
 
         int port = config.server().port() == 0 ? Ports.free() : config.server().port();
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
@@ -157,13 +169,13 @@ public final class GatewayServer {
                             new DeploymentOptions().setInstances(config.server().eventLoops()))
                     .await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            closeAll(idpClient::close, blocking::shutdownNow, verifier, components.upstreamCredentials(), limitStore,
+            closeAll(idpClient::close, blocking::shutdownNow, verifier, components.upstreamCredentials(), limits,
                     policy, audit, writer);
             throw new IllegalStateException("cannot listen on " + config.server().host() + ":" + port + ": " + Failures.rootMessage(e), e);
         }
         log.info("GatewayStack {} listening on {}:{} ({} mode, {} event loops)", version(), config.server().host(), port,
                 config.mode().label(), config.server().eventLoops());
-        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limitStore, policy, audit,
+        return new GatewayServer(vertx, config, verifier, blocking, writer, idpClient, limits, policy, audit,
                 components.upstreamCredentials(), servers, port);
     }
 
@@ -192,7 +204,7 @@ public final class GatewayServer {
         }
         // After the drain, in order: the audit trail gets every finished request (spool, then seal), the access
         // log is flushed last.
-        closeAll(idpClient::close, blocking::shutdownNow, verifier, upstreamCredentials, limitStore, policy, audit,
+        closeAll(idpClient::close, blocking::shutdownNow, verifier, upstreamCredentials, limits, policy, audit,
                 accessLogWriter);
     }
 
@@ -227,25 +239,26 @@ public final class GatewayServer {
         if (!a.enabled() || config.proxy() == null && !config.mcp().enabled()) {
             return null; // assertions go to proxied backends and tool backends only
         }
-        ECKey key;
+        AssertionKeys keys;
         if (a.keyFile() != null) {
+            // One private JWK, or a JWK Set with two keys during a rotation (docs/deployment.md).
             try {
-                JWK jwk = JWK.parse(Files.readString(a.keyFile()));
-                if (!(jwk instanceof ECKey ec) || !ec.isPrivate()) {
-                    throw new ConfigException("identity_assertion.key_file", "must hold a private EC P-256 JWK");
-                }
-                key = ec.getKeyID() == null ? new ECKey.Builder(ec).keyIDFromThumbprint().build() : ec;
-            } catch (IOException | java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+                keys = AssertionKeys.parse(Files.readString(a.keyFile()), a.signingKid());
+            } catch (IOException e) {
                 throw new ConfigException("identity_assertion.key_file", "cannot read " + a.keyFile() + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("identity_assertion.key_file", e.getMessage());
             }
+        } else if (a.signingKid() != null) {
+            throw new ConfigException("identity_assertion.signing_kid", "needs identity_assertion.key_file");
         } else {
-            key = IdentityAssertionSigner.generateKey();
+            keys = AssertionKeys.single(IdentityAssertionSigner.generateKey());
         }
         String issuer = a.issuer() != null ? a.issuer()
                 : config.server().publicUrl() != null ? config.server().publicUrl().toString() : "gatewaystack";
         try {
             String audience = config.proxy() != null ? config.proxy().targetOrigin() : "gatewaystack-tools";
-            return new IdentityAssertionSigner(key, issuer, audience, a.ttl(), Clock.systemUTC());
+            return new IdentityAssertionSigner(keys, issuer, audience, a.ttl(), Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("identity_assertion.key_file", e.getMessage());
         }
@@ -256,6 +269,7 @@ public final class GatewayServer {
         Set<String> scopes = new LinkedHashSet<>(config.scopesSupported());
         config.toolScopes().values().forEach(scopes::addAll);
         config.mcp().tools().forEach(t -> scopes.addAll(t.requiredScopes()));
+        config.mcp().upstreams().forEach(u -> scopes.addAll(u.server().requiredScopes()));
         scopes.addAll(Routes.routeScopes());
         return List.copyOf(scopes);
     }

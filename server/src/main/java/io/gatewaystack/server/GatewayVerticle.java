@@ -12,6 +12,7 @@ import io.gatewaystack.mcp.RestTools;
 import io.gatewaystack.proxy.upstream.SsrfGuard;
 import io.gatewaystack.proxy.upstream.UpstreamPolicy;
 import io.gatewaystack.server.mcp.McpTerminal;
+import io.gatewaystack.server.mcp.McpUpstreams;
 import io.gatewaystack.server.mcp.VertxToolInvoker;
 import java.util.Set;
 import io.vertx.core.Future;
@@ -73,12 +74,14 @@ final class GatewayVerticle extends VerticleBase {
         LlmProxy chat = null;
         LlmProxy messages = null;
         LlmProxy embeddings = null;
+        LlmProxy responses = null;
         if (components.config().llm().enabled()) {
             llmClient = vertx.httpClientBuilder()
                     // connections go to pinned (checked) addresses: SNI and certificate checks must use the name
                     .with(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60).setMaxRedirects(0)
                             .setDecompressionSupported(true).setForceSni(true).setVerifyHost(true))
-                    .with(new PoolOptions().setHttp1MaxSize(256))
+                    // a stream holds its connection for minutes: the pool bounds concurrent streams per provider
+                    .with(new PoolOptions().setHttp1MaxSize(components.config().llm().maxConnections()))
                     .build();
             Upstreams upstreams = new Upstreams(llmClient, components.blocking(), components.upstreamCredentials());
             chat = new LlmProxy(ApiFormat.OPENAI_CHAT, components.config().llm(), upstreams, components.targetHealth(),
@@ -86,6 +89,8 @@ final class GatewayVerticle extends VerticleBase {
             messages = new LlmProxy(ApiFormat.ANTHROPIC_MESSAGES, components.config().llm(), upstreams,
                     components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.ANTHROPIC_MESSAGES), vertx);
             embeddings = new LlmProxy(LlmProxy.Operation.EMBEDDINGS, ApiFormat.OPENAI_CHAT, components.config().llm(),
+                    upstreams, components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
+            responses = new LlmProxy(LlmProxy.Operation.RESPONSES, ApiFormat.OPENAI_CHAT, components.config().llm(),
                     upstreams, components.targetHealth(), LlmErrors.shaped(components.errors(), ApiFormat.OPENAI_CHAT), vertx);
         }
         Routes.ToolRoutes tools = null;
@@ -100,11 +105,12 @@ final class GatewayVerticle extends VerticleBase {
                     VertxToolInvoker.headersOf(components.injection()), guard, components.blocking(), (int) Math.min(Integer.MAX_VALUE, mcp.maxResponseBytes()));
             McpServer mcpServer = new McpServer(components.tools(), components.toolFilter(), invoker, components.mcpSessions(),
                     new McpServer.Settings("gatewaystack", GatewayServer.version(), null, mcp.pageSize(), true,
-                            mcp.allowedOrigins()));
+                            mcp.allowedOrigins()),
+                    components.federation(), McpUpstreams.transport(mcp, invoker, components.upstreamCredentials()));
             tools = new Routes.ToolRoutes(new McpTerminal(mcpServer), new RestTools(invoker));
         }
         HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages, embeddings, tools));
+                .requestHandler(new Routes(components).build(vertx, proxy, chat, messages, embeddings, responses, tools));
         return server.listen().onSuccess(servers::add);
     }
 

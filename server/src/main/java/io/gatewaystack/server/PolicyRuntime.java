@@ -26,10 +26,12 @@ final class PolicyRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PolicyRuntime.class);
 
     private final PolicyLayer layer;
+    private final PolicyStore store;
     private final List<PolicyWatcher> watchers;
 
-    private PolicyRuntime(PolicyLayer layer, List<PolicyWatcher> watchers) {
+    private PolicyRuntime(PolicyLayer layer, PolicyStore store, List<PolicyWatcher> watchers) {
         this.layer = layer;
+        this.store = store;
         this.watchers = watchers;
     }
 
@@ -52,7 +54,7 @@ final class PolicyRuntime implements AutoCloseable {
         PolicyLayer layer = new PolicyLayer(store, new PolicyLayerConfig(true, Clock.systemUTC(), shadows));
         log.info("policy loaded from {}{}", settings.path(),
                 settings.shadowPath() == null ? "" : " (shadow candidate " + settings.shadowPath() + ")");
-        return new PolicyRuntime(layer, List.copyOf(watchers));
+        return new PolicyRuntime(layer, store, List.copyOf(watchers));
     }
 
     private static io.gatewaystack.policy.PolicySet load(PolicyLoader loader, Path path, String key) {
@@ -66,6 +68,11 @@ final class PolicyRuntime implements AutoCloseable {
 
     PolicyLayer layer() {
         return layer;
+    }
+
+    /** The live and candidate policy sets (the admin console lists and tests them). */
+    PolicyStore store() {
+        return store;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.gatewaystack.server;
 
+import io.gatewaystack.audit.trace.LayerSpan;
+import io.gatewaystack.audit.trace.Tracing;
 import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.Layer;
 import io.gatewaystack.core.Pipeline;
@@ -8,9 +10,10 @@ import io.gatewaystack.identity.ScopeRequirement;
 import io.gatewaystack.proxy.UpstreamPath;
 import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.GatewayRoute;
-import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.core.RequestIds;
 import io.gatewaystack.server.http.RequestShape;
 import io.gatewaystack.server.http.Terminal;
+import io.gatewaystack.server.routes.Auth0LogWebhook;
 import io.gatewaystack.server.routes.DiscoveryRoutes;
 import io.gatewaystack.server.routes.HealthRoutes;
 import io.gatewaystack.server.routes.IssuerMetadataRelay.Document;
@@ -24,6 +27,9 @@ import io.gatewaystack.mcp.McpResource;
 import io.gatewaystack.mcp.RestTools;
 import io.gatewaystack.mcp.ToolResource;
 import io.gatewaystack.server.mcp.McpErrorShape;
+import io.gatewaystack.server.mcp.McpSessionWorkflows;
+import io.gatewaystack.limits.agent.SessionSource;
+import io.gatewaystack.limits.agent.ToolArguments;
 import io.gatewaystack.server.mcp.McpTerminal;
 import io.gatewaystack.server.mcp.RestToolTerminal;
 import io.gatewaystack.proxy.llm.ApiFormat;
@@ -48,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Chains run in this order: audit (first, so its completion runs last and sees every outcome), request shape
  * (method, declared body size), identity (the verified token), per-route authorization (scopes), then — on routes
- * whose layers need it — reading the body and transforming it, then policy and limits (each when configured).
+ * whose layers need it — reading the body and transforming it, then policy and limits (each when configured), and on
+ * tool and LLM routes the agent guard after limits.
  * Policy runs after transform so that rules can see what the content holds.
  */
 final class Routes {
@@ -78,7 +85,7 @@ final class Routes {
     record ToolRoutes(McpTerminal mcp, RestTools rest) {}
 
     Handler<HttpServerRequest> build(Vertx vertx, ReverseProxy proxy, LlmProxy chat, LlmProxy messages, LlmProxy embeddings,
-                                     ToolRoutes tools) {
+                                     LlmProxy responses, ToolRoutes tools) {
         Router router = Router.router(vertx);
         HealthRoutes health = c.health();
         DiscoveryRoutes discovery = c.discovery();
@@ -132,14 +139,31 @@ final class Routes {
         router.route("/proxy/*").handler(proxyRoute);
 
         if (chat != null) {
-            llmRoutes(router, chat, messages, embeddings);
+            llmRoutes(router, chat, messages, embeddings, responses);
         }
         if (tools != null) {
             toolRoutes(router, tools);
         }
-        if (c.audit() != null) {
+        if (c.audit() != null && c.audit().auth0Webhook() != null) {
+            // Auth0 log stream: secret first (constant time, before reading the body), then DCR promotion
+            var settings = c.audit().auth0Webhook();
+            Auth0LogWebhook webhook = new Auth0LogWebhook(settings.secret(), c.audit().auth0Promoter(), errors,
+                    c.config().server().maxBodyBytes());
+            List<Layer> layers = audited();
+            layers.add(new RequestShape(Set.of("POST"), c.config().server().maxBodyBytes()));
+            layers.add(webhook.secretCheck());
+            // the terminal reads the body itself: Auth0 may send JSON lines as application/json
+            router.route("/webhooks/auth0/logs").handler(new GatewayRoute("webhooks.auth0.logs", pipeline(layers),
+                    webhook.terminal(), errors, requestIds, true));
+        }
+        if (c.audit() != null || c.budgets() != null) {
             router.route("/v1/usage/me").handler(new GatewayRoute("usage.me", authenticated(READ),
-                    new UsageMe(c.audit().store(), c.blocking(), errors), errors, requestIds, false).acceptApiKeyHeader());
+                    new UsageMe(c.audit() == null ? null : c.audit().store(), c.budgets(), c.blocking(), errors), errors,
+                    requestIds, false).acceptApiKeyHeader());
+        }
+
+        if (c.admin() != null) {
+            adminRoutes(router);
         }
 
         router.route().last().handler(route("not-found", open(ANY),
@@ -157,10 +181,10 @@ final class Routes {
 
     /**
      * The LLM gateway: {@code /v1/chat/completions} (OpenAI), {@code /v1/messages} (Anthropic), {@code /v1/embeddings}
-     * (OpenAI-format providers only), {@code /v1/models}.
+     * (OpenAI-format providers only), {@code /v1/responses} (OpenAI Responses API), {@code /v1/models}.
      * The token may come as {@code x-api-key} for SDKs that only send API keys; errors take each SDK's shape.
      */
-    private void llmRoutes(Router router, LlmProxy chat, LlmProxy messages, LlmProxy embeddings) {
+    private void llmRoutes(Router router, LlmProxy chat, LlmProxy messages, LlmProxy embeddings, LlmProxy responses) {
         LlmSettings llm = c.config().llm();
         ErrorResponder openAiErrors = LlmErrors.shaped(errors, ApiFormat.OPENAI_CHAT);
         ErrorResponder anthropicErrors = LlmErrors.shaped(errors, ApiFormat.ANTHROPIC_MESSAGES);
@@ -170,6 +194,8 @@ final class Routes {
                 new GatewayRoute("llm.messages", llmChain(llm), messages, anthropicErrors, requestIds, true).acceptApiKeyHeader());
         router.route("/v1/embeddings").handler(
                 new GatewayRoute("llm.embeddings", llmChain(llm), embeddings, openAiErrors, requestIds, true).acceptApiKeyHeader());
+        router.route("/v1/responses").handler(
+                new GatewayRoute("llm.responses", llmChain(llm), responses, openAiErrors, requestIds, true).acceptApiKeyHeader());
         router.route("/v1/models").handler(
                 new GatewayRoute("llm.models", authenticated(READ), new ModelList(llm, c.policy()), openAiErrors, requestIds, false)
                         .acceptApiKeyHeader());
@@ -186,8 +212,8 @@ final class Routes {
         mcp.add(new RequestShape(Set.of("POST", "GET", "DELETE"), maxBody));
         mcp.add(c.identity());
         mcp.add(new ReadBody(maxBody, false));
-        mcp.add(new McpResource(c.tools()));
-        governance(mcp);
+        mcp.add(new McpResource(c.tools(), c.federation()));
+        governance(mcp, agentGuard(ToolArguments.MCP_TOOLS_CALL, new McpSessionWorkflows(c.mcpSessions())));
         router.route("/mcp").handler(new GatewayRoute("mcp", pipeline(mcp), tools.mcp(), mcpErrors, requestIds, true));
 
         ToolResource toolResource = new ToolResource(c.tools(), c.toolFilter(), "/tools/");
@@ -196,16 +222,46 @@ final class Routes {
         rest.add(c.identity());
         rest.add(toolResource);
         rest.add(new ReadBody(maxBody, true));
-        governance(rest);
+        governance(rest, agentGuard(ToolArguments.REQUEST_BODY, SessionSource.NONE));
         router.route("/tools/:name").handler(new GatewayRoute("tools", pipeline(rest),
                 new RestToolTerminal(c.tools(), toolResource, tools.rest(), errors), errors, requestIds, true));
     }
 
     /**
-     * transform, policy (then the policy's forced redactions) and limits, each when configured, in that order.
-     * Transform and forced redaction act on the body and let requests without one (streamed routes) through.
+     * The admin console: its JSON API (identity, then the admin scope or role; no policy or limits, so a console
+     * keeps working while an operator fixes them) and its static app (open: the login page must load first; in
+     * the access log, not the audit trail).
      */
+    private void adminRoutes(Router router) {
+        long maxBody = c.config().server().maxBodyBytes();
+        List<Layer> api = audited();
+        api.add(new RequestShape(Set.of("GET", "HEAD", "POST"), maxBody));
+        api.add(c.identity());
+        api.add(c.admin().access());
+        api.add(new ReadBody(maxBody, false));
+        router.route("/admin/api/*").handler(new GatewayRoute("admin.api", pipeline(api), c.admin().api(), errors,
+                requestIds, true));
+        // The app's files carry no identity and no data: the access log records them, the audit trail (who did
+        // what) would only fill with a dozen anonymous rows per page load. The API calls are audited.
+        GatewayRoute console = route("admin.console", pipeline(List.of(c.accessLog(),
+                new RequestShape(READ, c.config().server().maxBodyBytes()))), c.admin().assets());
+        router.route("/admin").handler(console);
+        router.route("/admin/*").handler(console);
+    }
+
+    /** {@link #governance(List, Layer)} without the agent guard. */
     private void governance(List<Layer> layers) {
+        governance(layers, null);
+    }
+
+    /**
+     * transform, policy (then the policy's forced redactions), limits and the agent guard, each when configured, in
+     * that order; then pricing.
+     * Transform and forced redaction act on the body and let requests without one (streamed routes) through.
+     * The agent guard sits before pricing so that its completion (adding the call's cost to the workflow) runs
+     * after pricing's.
+     */
+    private void governance(List<Layer> layers, Layer agentGuard) {
         if (c.transform() != null) {
             layers.add(c.transform());
         }
@@ -216,6 +272,10 @@ final class Routes {
         if (c.limits() != null) {
             layers.add(c.limits());
         }
+        if (agentGuard != null) {
+            layers.add(agentGuard);
+        }
+        layers.add(c.pricing()); // last, so it completes first: usage is priced before budgets settle and audit writes
     }
 
     /** audit, shape(POST), identity, read-body(JSON), model, [transform], [policy], [limits]. */
@@ -225,8 +285,17 @@ final class Routes {
         layers.add(c.identity());
         layers.add(new ReadBody(c.config().server().maxBodyBytes(), true));
         layers.add(new ModelResource(llm));
-        governance(layers);
+        governance(layers, agentGuard(null, SessionSource.NONE)); // calls, cost, duration; no loop check on models
         return pipeline(layers);
+    }
+
+    /**
+     * The agent guard's layer for one kind of route, or null when it is not configured: caps per workflow
+     * ({@code X-Workflow-Id}, or the verified MCP session) on calls, duration and cost, and loop detection on tool
+     * calls ({@code arguments} null: none).
+     */
+    private Layer agentGuard(ToolArguments arguments, SessionSource sessions) {
+        return c.agentGuard() == null ? null : c.agentGuard().layer(arguments, sessions);
     }
 
     /** Public routes: audited, shape-checked, no token. */
@@ -283,13 +352,15 @@ final class Routes {
         return authenticated(methods, List.of(), Body.STREAMED);
     }
 
-    private static Pipeline pipeline(List<Layer> layers) {
-        return new Pipeline(layers, (layer, phase, error) ->
+    /** The chain as a pipeline; with tracing on, a request span first and a span around every layer. */
+    private Pipeline pipeline(List<Layer> layers) {
+        Tracing tracing = c.audit() == null ? null : c.audit().tracing();
+        return new Pipeline(tracing == null ? layers : tracing.instrument(layers), (layer, phase, error) ->
                 log.error("layer {} failed in its {} phase", layer.name(), phase, error));
     }
 
     private GatewayRoute route(String name, Pipeline pipeline, Terminal terminal) {
-        boolean readsBody = pipeline.layers().stream().anyMatch(layer -> layer instanceof ReadBody);
+        boolean readsBody = pipeline.layers().stream().anyMatch(layer -> LayerSpan.unwrap(layer) instanceof ReadBody);
         return new GatewayRoute(name, pipeline, terminal, errors, requestIds, readsBody);
     }
 

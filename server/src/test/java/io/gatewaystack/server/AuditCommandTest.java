@@ -110,7 +110,42 @@ class AuditCommandTest {
         assertThat(out.toString()).contains("\"by\":\"model\"", "\"key\":\"gpt-4o\",\"requests\":30",
                 "\"denials_by_rule\":{\"no-gpt4\":6}");
 
+        assertThat(run("usage", "--by", "rule", "--since", "60d", "--format", "csv", "--store", db.toString())).isZero();
+        assertThat(out.toString()).startsWith("rule,requests,allowed,denied,").contains("\nno-gpt4,6,0,6,", "\n(none),25,25,0,");
+
+        assertThat(run("usage", "--by", "pii-type", "--since", "60d", "--format", "json", "--store", db.toString())).isZero();
+        assertThat(out.toString()).contains("\"by\":\"pii_type\"", "\"key\":\"(none)\",\"requests\":31");
+
         assertThat(run("usage", "--by", "planet", "--store", db.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("bad argument");
+    }
+
+    @Test
+    void eraseShredsOneUsersKeysAndTheChainStillVerifies() throws Exception {
+        String dataKey = "hex:" + "7e".repeat(32);
+        Path keyFile = dir.resolve("data.key");
+        java.nio.file.Files.writeString(keyFile, dataKey + "\n");
+        Path encrypted = dir.resolve("encrypted.db");
+        AuditConfig cfg = AuditConfig.defaults("gw-gdpr", dir.resolve("spool-gdpr")).withDataKey(AuditConfig.parseKey(dataKey));
+        try (JdbcAuditStore store = JdbcAuditStore.sqlite(encrypted); AuditPipeline p = new AuditPipeline(cfg, List.of(store))) {
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < 12; i++) {
+                p.submit(AuditEvent.of(request("u" + (i % 3), "acme", false, now - i * 1000L)));
+            }
+            assertThat(p.awaitDelivered(Duration.ofSeconds(20))).isTrue();
+        }
+        assertThat(run("audit", "erase", "--subject", "u1", "--store", encrypted.toString(), "--data-key-file", keyFile.toString())).isZero();
+        assertThat(out.toString()).startsWith("erased u1: 1 data key(s) deleted");
+        try (JdbcAuditStore store = JdbcAuditStore.sqlite(encrypted)) {
+            store.withDataKey(AuditConfig.parseKey(dataKey));
+            var rows = io.gatewaystack.audit.UsageReport.compute(store, io.gatewaystack.audit.UsageReport.By.USER, 0).rows();
+            assertThat(rows).extracting(io.gatewaystack.audit.UsageReport.Row::key)
+                    .containsExactly("(unreadable)", "u0", "u2");
+        }
+        assertThat(run("audit", "verify", "--store", encrypted.toString())).isZero();
+        assertThat(out.toString()).startsWith("OK: 12 events in 1 chain(s)");
+
+        assertThat(run("audit", "erase", "--subject", "u1", "--store", encrypted.toString(), "--data-key-env", "NO_SUCH_VAR_X")).isEqualTo(2);
+        assertThat(err.toString()).contains("no data key");
     }
 }

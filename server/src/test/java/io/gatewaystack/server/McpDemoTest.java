@@ -80,6 +80,28 @@ class McpDemoTest {
     }
 
     @Test
+    void toolResultsGetThePseudonymsRestoredAndAreScanned() {
+        String token = demo.issuer().mint("mia", Map.of("scope", "starter.echo"), 300);
+        String session = rpc(token, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .header("Mcp-Session-Id");
+        Http.Response call = rpc(token, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"echo\",\"arguments\":{\"message\":\"mail mia@example.com, ssn 123-45-6789\"}}}");
+        String text = call.json().at("/result/content/0/text").asString();
+        // the tool saw <EMAIL_1> (the demo pseudonymises emails) and echoed it: the user gets the address back;
+        // the SSN went to the tool as it was, and is redacted in the result (the demo's response action)
+        assertThat(text).isEqualTo("Echo: mail mia@example.com, ssn [SSN]");
+        // the result carries the message three times (text content, structured content); every copy is redacted
+        assertThat(call.body()).doesNotContain("6789").doesNotContain("<EMAIL_1>");
+        assertThat(call.header("X-GatewayStack-Redacted")).isEqualTo("email=1,ssn=3");
+
+        Http.Response rest = http.post(gw + "/tools/echo", "{\"message\":\"mail mia@example.com, ssn 123-45-6789\"}",
+                "Authorization", "Bearer " + token, "Content-Type", "application/json");
+        assertThat(rest.status()).isEqualTo(200);
+        assertThat(rest.body()).contains("mia@example.com").contains("[SSN]").doesNotContain("6789").doesNotContain("<EMAIL_1>");
+    }
+
+    @Test
     void theRestToolGatewayAnswersInTheSeedsEnvelope() {
         String token = demo.issuer().mint("noah", Map.of("scope", "starter.whoami"), 300);
         Http.Response ok = http.post(gw + "/tools/whoami", "{}", "Authorization", "Bearer " + token,

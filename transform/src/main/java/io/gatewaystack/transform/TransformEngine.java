@@ -15,6 +15,7 @@ import io.gatewaystack.transform.redact.Action;
 import io.gatewaystack.transform.redact.ActionPolicy;
 import io.gatewaystack.transform.redact.Pseudonyms;
 import io.gatewaystack.transform.redact.TextRedactor;
+import io.gatewaystack.transform.response.ResponseScanner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +38,7 @@ public final class TransformEngine {
     private final List<ContentClassifier> classifiers;
     private final Map<String, String> customLabels;
     private final JsonTextWalker walker;
+    private final ResponseScanner responseScanner;
 
     /** @param extraClassifiers run after the built-in heuristics (e.g. an ML model); may be empty */
     public TransformEngine(TransformConfig config, List<ContentClassifier> extraClassifiers) {
@@ -56,6 +58,7 @@ public final class TransformEngine {
         cls.addAll(extraClassifiers);
         this.classifiers = List.copyOf(cls);
         this.walker = new JsonTextWalker(config.maxDepth());
+        this.responseScanner = new ResponseScanner(scanner, config.response(), walker);
     }
 
     public TransformEngine(TransformConfig config) {
@@ -64,6 +67,16 @@ public final class TransformEngine {
 
     public TransformConfig config() {
         return config;
+    }
+
+    /** Scans responses with the same detectors and the configuration's response settings. */
+    public ResponseScanner responseScanner() {
+        return responseScanner;
+    }
+
+    /** The label of each custom detector type. */
+    Map<String, String> customLabels() {
+        return customLabels;
     }
 
     /** Findings only, for one text. */

@@ -8,11 +8,16 @@ import io.gatewaystack.core.RequestBody;
 import io.gatewaystack.core.RequestContext;
 import io.gatewaystack.core.Verdict;
 import io.gatewaystack.transform.classify.ContentClassifier;
+import io.gatewaystack.transform.json.BodyShape;
+import io.gatewaystack.transform.json.JsonTextWalker;
+import io.gatewaystack.transform.json.TextSlot;
 import io.gatewaystack.transform.redact.Pseudonyms;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The transform layer: scans the request's JSON body, writes {@link ContentFindings} (plus the full
@@ -32,18 +37,42 @@ public final class TransformLayer implements Layer {
     /** The response header telling the client what was redacted or pseudonymised. */
     public static final String REDACTED_HEADER = "X-GatewayStack-Redacted";
 
-    private final TransformEngine engine;
+    /** Context attribute: the route's response scanning, when on (see {@link #responseGuard}). */
+    private static final String RESPONSE_SCANNING_ATTRIBUTE = "transform.response_scanning";
+    private static final String GUARD_ATTRIBUTE = "transform.response_guard";
 
+    private final TransformEngine engine;
+    /** engines of the routes with settings of their own ({@link TransformConfig#routes()}), by route or group */
+    private final Map<String, TransformEngine> routeEngines;
+
+    /**
+     * @param config           the settings, with per-route settings in {@link TransformConfig#routes()}
+     * @param extraClassifiers run after the built-in heuristics on every route
+     */
     public TransformLayer(TransformConfig config, List<ContentClassifier> extraClassifiers) {
-        this(new TransformEngine(config, extraClassifiers));
+        this.engine = new TransformEngine(config, extraClassifiers);
+        Map<String, TransformEngine> routes = new HashMap<>();
+        config.routes().forEach((route, c) -> routes.put(route, new TransformEngine(c, extraClassifiers)));
+        this.routeEngines = Map.copyOf(routes);
     }
 
     public TransformLayer(TransformConfig config) {
-        this(new TransformEngine(config));
+        this(config, List.of());
     }
 
     public TransformLayer(TransformEngine engine) {
         this.engine = engine;
+        this.routeEngines = Map.of();
+    }
+
+    /** The engine for a route: its own settings, else its group's (the name up to the first dot), else the default. */
+    TransformEngine engineFor(String routeName) {
+        if (routeName == null || routeEngines.isEmpty()) return engine;
+        TransformEngine exact = routeEngines.get(routeName);
+        if (exact != null) return exact;
+        int dot = routeName.indexOf('.');
+        TransformEngine group = dot > 0 ? routeEngines.get(routeName.substring(0, dot)) : null;
+        return group != null ? group : engine;
     }
 
     @Override
@@ -53,6 +82,10 @@ public final class TransformLayer implements Layer {
 
     @Override
     public Verdict onRequest(RequestContext ctx) {
+        TransformEngine engine = engineFor(ctx.routeName());
+        if (engine.config().response().enabled()) {
+            ctx.attributes().put(RESPONSE_SCANNING_ATTRIBUTE, engine);
+        }
         RequestBody body = ctx.body();
         if (body == null || body.json() == null) return Verdict.proceed();
         TransformReport report;
@@ -65,8 +98,8 @@ public final class TransformLayer implements Layer {
                     : Verdict.proceed();
         }
         ctx.attributes().put(REPORT_ATTRIBUTE, report);
-        ctx.contentFindings(new ContentFindings(report.labelsAndFlags(), List.copyOf(report.countsByType().keySet()),
-                report.assessment().riskScore()));
+        ctx.contentFindings(new ContentFindings(report.assessment().labels(), List.copyOf(report.countsByType().keySet()),
+                report.assessment().riskScore(), report.assessment().flags()));
         if (report.blocked()) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("risk_score", report.assessment().riskScore());
@@ -92,6 +125,31 @@ public final class TransformLayer implements Layer {
     /** The {@value #REDACTED_HEADER} value for a response, when the request's content was changed. */
     public static Optional<String> redactedHeader(RequestContext ctx) {
         return report(ctx).filter(TransformReport::modified).map(TransformReport::redactedHeaderValue);
+    }
+
+    /**
+     * Response scanning for this request, when its route turns it on (the same guard on every call). The terminal
+     * scans the answer with it before it restores pseudonyms.
+     */
+    public static Optional<ResponseGuard> responseGuard(RequestContext ctx) {
+        if (ctx.attributes().get(GUARD_ATTRIBUTE) instanceof ResponseGuard g) return Optional.of(g);
+        if (!(ctx.attributes().get(RESPONSE_SCANNING_ATTRIBUTE) instanceof TransformEngine e)) return Optional.empty();
+        ResponseGuard guard = new ResponseGuard(ctx, e.responseScanner(), e.customLabels());
+        ctx.attributes().put(GUARD_ATTRIBUTE, guard);
+        return Optional.of(guard);
+    }
+
+    /**
+     * Puts the request's pseudonymised values back into the text fields of a JSON response of this shape (in
+     * place), e.g. a tool result. Nothing happens when the request had no pseudonyms.
+     */
+    public static void restorePseudonyms(RequestContext ctx, JsonNode body, BodyShape shape) {
+        Optional<Pseudonyms> pseudonyms = pseudonyms(ctx);
+        if (pseudonyms.isEmpty() || body == null) return;
+        for (TextSlot slot : new JsonTextWalker().texts(body, shape)) {
+            String restored = pseudonyms.get().restore(slot.text());
+            if (!restored.equals(slot.text())) slot.set(restored);
+        }
     }
 
     /** The request's pseudonyms, when any were made: the response path restores them with its restorer. */

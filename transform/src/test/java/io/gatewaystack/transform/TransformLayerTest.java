@@ -34,7 +34,9 @@ class TransformLayerTest {
         assertThat(v.isProceed()).isTrue();
         assertThat(ctx.body().isModified()).isFalse();
         assertThat(ctx.contentFindings().piiTypes()).containsExactly("credit_card", "email");
-        assertThat(ctx.contentFindings().labels()).containsExactly("financial", "pii", "gdpr", "pci");
+        assertThat(ctx.contentFindings().labels()).containsExactly("financial", "pii");
+        assertThat(ctx.contentFindings().flags()).containsExactly("gdpr", "pci");
+        assertThat(ctx.contentFindings().labelsAndFlags()).containsExactly("financial", "pii", "gdpr", "pci");
         assertThat(ctx.contentFindings().riskScore()).isEqualTo(25 + 10 + 4);
         TransformReport report = TransformLayer.report(ctx).orElseThrow();
         assertThat(report.fields()).singleElement().satisfies(f -> assertThat(f.path()).isEqualTo("/messages/0/content"));

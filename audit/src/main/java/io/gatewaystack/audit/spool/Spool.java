@@ -111,7 +111,7 @@ public final class Spool implements AutoCloseable {
                 validBytes += HEADER + e.json().getBytes(StandardCharsets.UTF_8).length;
                 if (e.isEvent()) {
                     lastEvent = e;
-                } else {
+                } else if (e.isSeal()) {
                     lastSeal = e;
                 }
             }
@@ -132,7 +132,7 @@ public final class Spool implements AutoCloseable {
                     for (SpoolEntry e : r.poll(Integer.MAX_VALUE)) {
                         if (e.isEvent()) {
                             lastEvent = e;
-                        } else {
+                        } else if (e.isSeal()) {
                             lastSeal = e;
                         }
                     }
@@ -279,7 +279,7 @@ public final class Spool implements AutoCloseable {
             int sum = in.readInt();
             long pos = in.readLong();
             byte type = in.readByte();
-            if (len < 0 || len > MAX_RECORD || (type != SpoolEntry.EVENT && type != SpoolEntry.SEAL)) {
+            if (len < 0 || len > MAX_RECORD || (type != SpoolEntry.EVENT && type != SpoolEntry.SEAL && type != SpoolEntry.KEY)) {
                 return null;
             }
             byte[] payload = new byte[len];

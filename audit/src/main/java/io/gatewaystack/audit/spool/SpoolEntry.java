@@ -7,7 +7,7 @@ import io.gatewaystack.audit.Seal;
  * One record of the spool: an event or a seal, at a position ({@code pos}, from 1, contiguous across segments).
  *
  * @param pos  the spool position (sinks commit offsets in these)
- * @param type {@link #EVENT} or {@link #SEAL}
+ * @param type {@link #EVENT}, {@link #SEAL} or {@link #KEY}
  * @param json the record as stored ({@link AuditEvent#toJson()} or {@link Seal#toJson()})
  * @param known the event itself when the writer still holds it (saves parsing {@code json} again), else null
  */
@@ -24,6 +24,8 @@ public record SpoolEntry(long pos, byte type, String json, AuditEvent known) {
 
     public static final byte EVENT = 1;
     public static final byte SEAL = 2;
+    /** A user's data key for crypto-shredding (only stores that can erase it take these). */
+    public static final byte KEY = 3;
 
     public boolean isEvent() {
         return type == EVENT;
@@ -31,6 +33,14 @@ public record SpoolEntry(long pos, byte type, String json, AuditEvent known) {
 
     public AuditEvent event() {
         return known != null ? known : AuditEvent.fromJson(json);
+    }
+
+    public boolean isSeal() {
+        return type == SEAL;
+    }
+
+    public boolean isKey() {
+        return type == KEY;
     }
 
     public Seal seal() {

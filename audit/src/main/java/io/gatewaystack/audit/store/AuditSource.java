@@ -24,6 +24,14 @@ public interface AuditSource extends AutoCloseable {
     /** Every event at or after {@code sinceMillis}, ordered by chain then position (a file: file order). */
     void forEachRow(long sinceMillis, RowConsumer consumer) throws Exception;
 
+    /**
+     * The event as a report should see it: an encrypted {@code sub} decrypted when the source holds the data key
+     * and the user's key still exists; otherwise unchanged ({@code sub} null). Never used by verification.
+     */
+    default io.gatewaystack.audit.AuditEvent reveal(io.gatewaystack.audit.AuditEvent event) {
+        return event;
+    }
+
     /** Every seal. */
     List<Seal> seals() throws Exception;
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.gatewaystack.audit.AuditEvent;
 import io.gatewaystack.audit.AuditSink;
 import io.gatewaystack.audit.Seal;
+import io.gatewaystack.audit.privacy.SubjectCipher;
 import io.gatewaystack.audit.spool.SpoolEntry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +30,7 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
     /** The column copies of event fields, in insert order after event_id, chain, seq. */
     static final List<String> COLUMNS = List.of("time_ms", "request_id", "sub", "org", "tenant", "route", "model",
             "tool", "decision", "status", "error_code", "policy_rule", "input_tokens", "output_tokens", "cost_micros",
-            "prev_hash", "hash");
+            "prev_hash", "hash", "sub_key");
 
     private static final String INSERT_EVENT = "INSERT INTO audit_events (event_id, chain, seq, "
             + String.join(", ", COLUMNS) + ", event_json) VALUES (?, ?, ?, " + "?, ".repeat(COLUMNS.size())
@@ -37,8 +38,19 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
     private static final String INSERT_SEAL = "INSERT INTO audit_seals (chain, seq, head_hash, time_ms, key_id, alg, seal_json)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
+    private static final String INSERT_KEY = "INSERT INTO audit_subject_keys (key_id, subject_ref, wrapped_key, created_ms)"
+            + " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM audit_erasures WHERE subject_ref = ? AND erased_ms >= ?)"
+            + " ON CONFLICT DO NOTHING";
+
     private final String name;
     private final String url;
+    private volatile SubjectCipher cipher; // reading encrypted subs; null: shown as unreadable
+    /** Data keys read back, briefly: an erasure by another process is seen within {@link #KEY_CACHE_MILLIS}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CachedKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long KEY_CACHE_MILLIS = 60_000;
+
+    private record CachedKey(javax.crypto.SecretKey key, long readAtMillis) {
+    }
     private final boolean sqlite;
     private final HikariDataSource ds;
     private volatile boolean migrated;
@@ -93,20 +105,57 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
+    /** Filtered, paged reads and time series over this store (the admin API); blocking JDBC. */
+    public AuditSearch search() {
+        migrate();
+        return new AuditSearch(ds);
+    }
+
     /** Runs the Flyway migrations (idempotent). Called on first use. */
     public synchronized void migrate() {
         if (migrated) {
             return;
         }
-        Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(ds)
                 .locations("classpath:db/gatewaystack-audit")
                 .table("gatewaystack_audit_schema_history")
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
-                .load()
-                .migrate();
+                .load();
+        // Replicas starting at once against an empty database race to create the history table (Flyway's lock
+        // covers the migrations, not the table's creation): the loser fails, and a second attempt finds the table
+        // and waits on the lock like everyone else.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                flyway.migrate();
+                break;
+            } catch (RuntimeException e) {
+                if (attempt == MIGRATE_ATTEMPTS || unreachable(e)) {
+                    throw e; // an unreachable database is not a race: fail now, the caller retries later
+                }
+                try {
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(100, 400) * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         migrated = true;
+    }
+
+    private static final int MIGRATE_ATTEMPTS = 5;
+
+    /** True when the failure is about reaching the database (SQLSTATE class 08, refused, pool timeout). */
+    private static boolean unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -114,11 +163,23 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
         migrate();
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ev = c.prepareStatement(INSERT_EVENT); PreparedStatement se = c.prepareStatement(INSERT_SEAL)) {
+            try (PreparedStatement ev = c.prepareStatement(INSERT_EVENT); PreparedStatement se = c.prepareStatement(INSERT_SEAL);
+                 PreparedStatement ke = c.prepareStatement(INSERT_KEY)) {
                 int events = 0;
                 int seals = 0;
+                int keyRecords = 0;
                 for (SpoolEntry entry : batch) {
-                    if (entry.isEvent()) {
+                    if (entry.isKey()) {
+                        SubjectCipher.KeyRecord k = SubjectCipher.KeyRecord.fromJson(entry.json());
+                        ke.setString(1, k.keyId());
+                        ke.setString(2, k.subjectRef());
+                        ke.setString(3, k.wrappedKey());
+                        ke.setLong(4, k.createdMillis());
+                        ke.setString(5, k.subjectRef());
+                        ke.setLong(6, k.createdMillis());
+                        ke.addBatch();
+                        keyRecords++;
+                    } else if (entry.isEvent()) {
                         AuditEvent e = entry.event();
                         ev.setString(1, e.eventId());
                         ev.setString(2, e.instance());
@@ -142,6 +203,9 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
                         se.addBatch();
                         seals++;
                     }
+                }
+                if (keyRecords > 0) {
+                    ke.executeBatch(); // first: same transaction as the events they decrypt
                 }
                 if (events > 0) {
                     ev.executeBatch();
@@ -181,6 +245,7 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
         m.put("cost_micros", e.usage() == null ? null : e.usage().costMicros());
         m.put("prev_hash", e.prevHash());
         m.put("hash", e.hash());
+        m.put("sub_key", e.identity() == null ? null : SubjectCipher.keyIdOf(e.identity().subEnc()));
         return m;
     }
 
@@ -246,6 +311,93 @@ public final class JdbcAuditStore implements AuditSink, AuditSource {
         migrate();
         try (Connection c = ds.getConnection(); var st = c.createStatement()) {
             return st.executeUpdate(sql);
+        }
+    }
+
+    /**
+     * Reads encrypted {@code sub}s with this master key ({@code GATEWAYSTACK_AUDIT_DATA_KEY}): reports and
+     * {@code /v1/usage/me} then see users, except erased ones.
+     */
+    public JdbcAuditStore withDataKey(byte[] masterKey) {
+        this.cipher = masterKey == null ? null : new SubjectCipher(masterKey);
+        keys.clear();
+        return this;
+    }
+
+    @Override
+    public AuditEvent reveal(AuditEvent e) {
+        AuditEvent.Actor id = e.identity();
+        if (id == null || id.subEnc() == null || id.sub() != null) {
+            return e;
+        }
+        SubjectCipher c = cipher;
+        String keyId = SubjectCipher.keyIdOf(id.subEnc());
+        if (c == null || keyId == null) {
+            return e;
+        }
+        long now = System.currentTimeMillis();
+        CachedKey k = keys.get(keyId);
+        if (k == null || now - k.readAtMillis() > KEY_CACHE_MILLIS) {
+            k = new CachedKey(readKey(c, keyId), now);
+            if (keys.size() > 10_000) {
+                keys.clear();
+            }
+            keys.put(keyId, k);
+        }
+        String sub = SubjectCipher.open(id.subEnc(), e.eventId(), k.key());
+        return sub == null ? e : e.withIdentity(id.revealed(sub));
+    }
+
+    private javax.crypto.SecretKey readKey(SubjectCipher c, String keyId) {
+        try (Connection conn = ds.getConnection();
+             PreparedStatement ps = conn.prepareStatement("SELECT wrapped_key FROM audit_subject_keys WHERE key_id = ?")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? c.unwrap(keyId, rs.getString(1)) : null;
+            }
+        } catch (SQLException ex) {
+            throw new IllegalStateException("cannot read audit data keys: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * GDPR erasure (crypto-shredding) of the user named by {@code subjectRef} ({@link SubjectCipher#subjectRef}):
+     * deletes every data key of theirs and records the erasure, so a key of theirs created before now that is
+     * still in some gateway's spool is not stored when it arrives. Their events stay, chain intact, with an
+     * unreadable {@code sub}. Returns how many keys were deleted.
+     */
+    public int eraseSubject(String subjectRef, long nowMillis) throws SQLException {
+        migrate();
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement up = c.prepareStatement("INSERT INTO audit_erasures (subject_ref, erased_ms) VALUES (?, ?)"
+                    + " ON CONFLICT (subject_ref) DO UPDATE SET erased_ms = excluded.erased_ms");
+                 PreparedStatement del = c.prepareStatement("DELETE FROM audit_subject_keys WHERE subject_ref = ?")) {
+                up.setString(1, subjectRef);
+                up.setLong(2, nowMillis);
+                up.executeUpdate();
+                del.setString(1, subjectRef);
+                int n = del.executeUpdate();
+                c.commit();
+                keys.clear();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** How many data keys the user named by {@code subjectRef} has (0 after an erasure). */
+    public int countSubjectKeys(String subjectRef) throws SQLException {
+        migrate();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_subject_keys WHERE subject_ref = ?")) {
+            ps.setString(1, subjectRef);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

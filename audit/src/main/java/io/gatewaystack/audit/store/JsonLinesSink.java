@@ -75,7 +75,9 @@ public final class JsonLinesSink implements AuditSink {
     public void write(List<SpoolEntry> batch) throws IOException {
         StringBuilder sb = new StringBuilder(batch.size() * 800);
         for (SpoolEntry e : batch) {
-            sb.append(e.json()).append('\n');
+            if (!e.isKey()) { // data keys only go where they can be erased (the SQL store's key table)
+                sb.append(e.json()).append('\n');
+            }
         }
         byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
         if (file != null && size > 0 && size + bytes.length > rotateBytes) {

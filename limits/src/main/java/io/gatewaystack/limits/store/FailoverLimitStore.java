@@ -1,13 +1,10 @@
 package io.gatewaystack.limits.store;
 
 import io.gatewaystack.limits.FailureMode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies the failure policy around a shared store: when it fails or times out, either count the request in a
@@ -19,35 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FailoverLimitStore implements LimitStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FailoverLimitStore.class);
-    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
-
     private final LimitStore primary;
     private final MemoryLimitStore fallback;
     private final FailureMode mode;
-    private final AtomicLong lastLoggedNanos = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
-    private final AtomicLong failures = new AtomicLong();
+    private final FailureLog failureLog;
 
     public FailoverLimitStore(LimitStore primary, MemoryLimitStore fallback, FailureMode mode) {
         this.primary = Objects.requireNonNull(primary, "primary");
         this.fallback = Objects.requireNonNull(fallback, "fallback");
         this.mode = Objects.requireNonNull(mode, "mode");
+        this.failureLog = new FailureLog("limits store", mode);
     }
 
     @Override
     public CompletionStage<LimitOutcome> reserve(LimitRequest request) {
-        CompletionStage<LimitOutcome> shared;
-        try {
-            shared = primary.reserve(request);
-        } catch (RuntimeException e) {
-            shared = CompletableFuture.failedFuture(e);
-        }
-        return shared.exceptionally(failure -> {
-            noteFailure("reserve", failure);
-            return mode == FailureMode.FAIL_OPEN
-                    ? fallback.reserveNow(request).asDegraded()
-                    : LimitOutcome.unavailable();
-        });
+        return failureLog.call("reserve", () -> primary.reserve(request),
+                failure -> mode == FailureMode.FAIL_OPEN
+                        ? fallback.reserveNow(request).asDegraded()
+                        : LimitOutcome.unavailable());
     }
 
     @Override
@@ -59,21 +45,13 @@ public final class FailoverLimitStore implements LimitStore {
             fallback.releaseNow(reservation);
             return CompletableFuture.completedFuture(null);
         }
-        CompletionStage<Void> shared;
-        try {
-            shared = primary.release(reservation);
-        } catch (RuntimeException e) {
-            shared = CompletableFuture.failedFuture(e);
-        }
-        return shared.exceptionally(failure -> {
-            noteFailure("release", failure);
-            return null;
-        });
+        return failureLog.call("release", () -> primary.release(reservation),
+                failure -> null);
     }
 
     /** How many shared-store calls failed since start; for metrics and tests. */
     public long failures() {
-        return failures.get();
+        return failureLog.count();
     }
 
     /** The local store used while the shared one is failing (its {@code sweep()} must run too). */
@@ -81,16 +59,6 @@ public final class FailoverLimitStore implements LimitStore {
         return fallback;
     }
 
-    private void noteFailure(String operation, Throwable failure) {
-        failures.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastLoggedNanos.get();
-        // At most one log line per interval: a Redis outage must not flood the log at request rate.
-        if (now - last >= LOG_EVERY_NANOS && lastLoggedNanos.compareAndSet(last, now)) {
-            LOG.warn("limits store {} failed ({} so far), policy {}: {}", operation, failures.get(), mode,
-                    String.valueOf(failure));
-        }
-    }
 
     @Override
     public void close() {

@@ -59,22 +59,8 @@ public final class MemoryLimitStore implements LimitStore {
     /** The synchronous form of {@link #reserve}: this store never waits for I/O. */
     public LimitOutcome reserveNow(LimitRequest request) {
         RateCheck[] checks = request.rates().toArray(new RateCheck[0]);
-        return lockFrom(0, checks, lockOrder(checks), new SlidingLog[checks.length], request, clock.millis());
-    }
-
-    /** The order to lock the checks' logs in: by key, the same for every request, so locks never wait in a cycle. */
-    private static int[] lockOrder(RateCheck[] checks) {
-        int[] order = new int[checks.length];
-        for (int i = 0; i < order.length; i++) {
-            int j = i;
-            // Insertion sort: a request has a handful of rules at most.
-            while (j > 0 && checks[order[j - 1]].key().compareTo(checks[i].key()) > 0) {
-                order[j] = order[j - 1];
-                j--;
-            }
-            order[j] = i;
-        }
-        return order;
+        int[] order = LockOrder.byKey(checks.length, i -> checks[i].key());
+        return lockFrom(0, checks, order, new SlidingLog[checks.length], request, clock.millis());
     }
 
     /** Locks the rate logs one by one in key order, then the concurrency counter, then decides. */

@@ -1,10 +1,15 @@
 package io.gatewaystack.limits.store;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+
+import java.time.Duration;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * once (so the failure policy answers quickly) and a new attempt starts no sooner than {@code retryDelayMillis}
  * after the last one failed.
  */
-final class RedisConnector implements AutoCloseable {
+public final class RedisConnector implements AutoCloseable {
 
     private final RedisClient client;
     private final RedisURI uri;
@@ -24,14 +29,39 @@ final class RedisConnector implements AutoCloseable {
     private volatile CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private volatile long failedAtNanos;
 
-    RedisConnector(RedisClient client, RedisURI uri, long retryDelayMillis) {
+    public RedisConnector(RedisClient client, RedisURI uri, long retryDelayMillis) {
         this.client = client;
         this.uri = uri;
         this.retryDelayMillis = retryDelayMillis;
     }
 
+    /**
+     * A Lettuce client set up the way every limits store needs it: commands bounded by {@code commandTimeout},
+     * rejected at once (not queued) while the connection is down, reconnecting in the background, and a connect
+     * timeout of five command timeouts (at least 500 ms).
+     */
+    public static RedisClient newClient(Duration commandTimeout) {
+        RedisClient client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofMillis(Math.max(500, commandTimeout.toMillis() * 5)))
+                        .build())
+                .build());
+        return client;
+    }
+
+    /** The URI of {@code redisUrl} with its command timeout set. */
+    public static RedisURI uri(String redisUrl, Duration commandTimeout) {
+        RedisURI uri = RedisURI.create(redisUrl);
+        uri.setTimeout(commandTimeout);
+        return uri;
+    }
+
     /** The async command API, or a failed stage when Redis cannot be reached now. */
-    CompletionStage<RedisAsyncCommands<String, String>> commands() {
+    public CompletionStage<RedisAsyncCommands<String, String>> commands() {
         CompletableFuture<StatefulRedisConnection<String, String>> current = connection;
         if (current == null || current.isCompletedExceptionally() && retryDue()) {
             current = connect(current);

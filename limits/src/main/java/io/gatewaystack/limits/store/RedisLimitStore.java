@@ -1,13 +1,9 @@
 package io.gatewaystack.limits.store;
 
 import io.gatewaystack.core.Failures;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.time.Duration;
@@ -49,18 +45,8 @@ public final class RedisLimitStore implements LimitStore {
     public RedisLimitStore(String redisUrl, String keyPrefix, Duration commandTimeout) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         this.prefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
-        RedisURI uri = RedisURI.create(redisUrl);
-        uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create();
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(Duration.ofMillis(Math.max(500, commandTimeout.toMillis() * 5)))
-                        .build())
-                .build());
-        this.connector = new RedisConnector(client, uri, 1000);
+        this.client = RedisConnector.newClient(commandTimeout);
+        this.connector = new RedisConnector(client, RedisConnector.uri(redisUrl, commandTimeout), 1000);
     }
 
     @Override

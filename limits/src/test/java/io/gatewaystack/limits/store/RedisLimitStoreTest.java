@@ -37,11 +37,11 @@ class RedisLimitStoreTest {
     }
 
     private RedisLimitStore newStore() {
-        return new RedisLimitStore(redis.url(), redis.prefix, Duration.ofSeconds(2));
+        return new RedisLimitStore(redis.url(), redis.prefix, Duration.ofSeconds(10));
     }
 
     private static LimitOutcome reserve(LimitStore s, LimitRequest r) throws Exception {
-        return s.reserve(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return s.reserve(r).toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     private static LimitRequest request(String holder, RateCheck... checks) {
@@ -116,7 +116,7 @@ class RedisLimitStoreTest {
         LimitOutcome blocked = reserve(store, new LimitRequest("h2", List.of(), one));
         assertThat(blocked.verdict()).isEqualTo(LimitOutcome.Verdict.CONCURRENCY_LIMITED);
         assertThat(blocked.retryAfterMillis()).isEqualTo(1000);
-        store.release(held.reservation()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        store.release(held.reservation()).toCompletableFuture().get(20, TimeUnit.SECONDS);
         LimitOutcome next = reserve(store, new LimitRequest("h3", List.of(), one));
         assertThat(next.admitted()).isTrue();
         // h3 is never released (a crashed gateway): its lease runs out after 300 ms.

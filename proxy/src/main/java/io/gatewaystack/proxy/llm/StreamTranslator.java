@@ -41,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Not thread-safe: one translator per stream.
  */
-public final class StreamTranslator {
+public final class StreamTranslator implements StreamConverter {
 
     private enum Mode { IDENTITY_OPENAI, IDENTITY_ANTHROPIC, OPENAI_TO_ANTHROPIC, ANTHROPIC_TO_OPENAI }
 
@@ -110,6 +110,7 @@ public final class StreamTranslator {
     }
 
     /** The client events for one upstream event (often one, sometimes none or several). */
+    @Override
     public List<SseEvent> translate(SseEvent upstreamEvent) {
         Objects.requireNonNull(upstreamEvent, "upstreamEvent");
         return switch (mode) {
@@ -125,6 +126,7 @@ public final class StreamTranslator {
      * upstream did not (Anthropic {@code message_delta} + {@code message_stop}; OpenAI final chunk, usage chunk and
      * {@code [DONE]}). Nothing for an identity translator or when the stream already ended. Call at most once.
      */
+    @Override
     public List<SseEvent> finish() {
         if (finished) {
             return List.of();
@@ -140,6 +142,7 @@ public final class StreamTranslator {
     }
 
     /** The usage reported in the stream so far ({@link TokenUsage#NONE} if none yet). */
+    @Override
     public TokenUsage usage() {
         if (cacheSplit) {
             return new TokenUsage(inputTokens + cachedTokens + cacheCreation, outputTokens, cachedTokens);
@@ -148,6 +151,7 @@ public final class StreamTranslator {
     }
 
     /** True once the upstream sent model output (text, refusal or a tool call): the time-to-first-token mark. */
+    @Override
     public boolean sawFirstContent() {
         return sawFirstContent;
     }

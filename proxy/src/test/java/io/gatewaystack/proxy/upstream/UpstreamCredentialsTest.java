@@ -474,8 +474,20 @@ class UpstreamCredentialsTest {
 
     // ------------------------------------------------------------------------------------------------ real OAuth server
 
+    /**
+     * The real server's first answers can take seconds on a busy machine (its JIT is cold): these tests use the
+     * production timeout, not the stub tests' short one.
+     */
+    private UpstreamCredentials withProductionTimeout() {
+        credentials.close();
+        credentials = new UpstreamCredentials(executor, null, clock, UpstreamCredentials.DEFAULT_REQUEST_TIMEOUT,
+                UpstreamCredentials.DEFAULT_REFRESH_SKEW, 100);
+        return credentials;
+    }
+
     @Test
     void clientCredentialsAgainstMockOAuth2Server() throws Exception {
+        UpstreamCredentials credentials = withProductionTimeout();
         recordedRequests();
         URI tokenEndpoint = oauth.tokenEndpointUrl("default").uri();
         var auth = new UpstreamAuth.ServiceOAuth(tokenEndpoint, "gateway", SECRET, "llm.invoke", null);
@@ -491,6 +503,7 @@ class UpstreamCredentialsTest {
 
     @Test
     void tokenExchangeAgainstMockOAuth2Server() throws Exception {
+        UpstreamCredentials credentials = withProductionTimeout();
         recordedRequests();
         String userToken = oauth.issueToken("default", "alice", "client-app", Map.of("scope", "openid")).serialize();
         URI tokenEndpoint = oauth.tokenEndpointUrl("default").uri();

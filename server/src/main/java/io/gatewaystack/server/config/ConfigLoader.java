@@ -6,6 +6,7 @@ import io.gatewaystack.limits.KeyPart;
 import io.gatewaystack.limits.LimitsConfig;
 import io.gatewaystack.limits.RateLimitRule;
 import io.gatewaystack.limits.StoreKind;
+import io.gatewaystack.limits.agent.AgentGuardConfig;
 import io.gatewaystack.server.llm.LlmSettings;
 import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.transform.TransformEngine;
@@ -13,6 +14,7 @@ import io.gatewaystack.transform.detect.CustomDetectorConfig;
 import io.gatewaystack.transform.json.BodyShape;
 import io.gatewaystack.transform.redact.Action;
 import io.gatewaystack.transform.redact.ActionPolicy;
+import io.gatewaystack.transform.response.ResponseSettings;
 import io.gatewaystack.identity.IdentityConfig;
 import io.gatewaystack.identity.IssuerConfig;
 import io.gatewaystack.proxy.ProxyConfig;
@@ -59,7 +61,15 @@ public final class ConfigLoader {
             Map.entry("PROXY_INJECT_QUERY", "proxy.inject_query"),
             Map.entry("GATEWAY_POLICY_PATH", "policy.path"),
             Map.entry("GATEWAY_IDENTITY_KEY_FILE", "identity_assertion.key_file"),
-            Map.entry("DATABASE_URL", "audit.database_url"));
+            Map.entry("GATEWAY_IDENTITY_KEY_ID", "identity_assertion.signing_kid"),
+            Map.entry("DATABASE_URL", "audit.database_url"),
+            Map.entry("GATEWAY_ADMIN_SCOPE", "admin.scope"),
+            Map.entry("AUDIT_WEBHOOK_URL", "audit.webhook.url"),
+            Map.entry("OTEL_EXPORTER_OTLP_ENDPOINT", "audit.tracing.otlp_endpoint"),
+            Map.entry("OTEL_SERVICE_NAME", "audit.tracing.service_name"),
+            Map.entry("AUTH0_MANAGEMENT_URL", "audit.auth0_log_webhook.management_url"),
+            Map.entry("AUTH0_DCR_AUDIENCE", "audit.auth0_log_webhook.audience"),
+            Map.entry("AUTH0_DCR_SCOPES", "audit.auth0_log_webhook.scopes"));
 
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -209,7 +219,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig build(ConfigNode root, Map<String, String> env) {
         root.allowOnly(Set.of("mode", "server", "identity", "proxy", "identity_assertion", "tools", "limits", "policy",
-                "transform", "llm", "audit", "mcp"));
+                "transform", "llm", "audit", "mcp", "admin"));
         String modeText = root.string("mode", "production");
         GatewayConfig.Mode mode = switch (modeText.toLowerCase(java.util.Locale.ROOT)) {
             case "demo" -> GatewayConfig.Mode.DEMO;
@@ -231,6 +241,8 @@ public final class ConfigLoader {
             }
         }
         LimitsConfig limits = limits(root.child("limits"));
+        AgentGuardConfig agentGuard = AgentGuardConfigReader.read(root.child("limits").child("agent_guard"), limits,
+                root.child("limits").string("currency", "USD"));
         ConfigNode p = root.child("policy").allowOnly(Set.of("path", "shadow_path", "reload_interval_ms"));
         String policyPath = p.string("path", null);
         String shadowPath = p.string("shadow_path", null);
@@ -244,13 +256,16 @@ public final class ConfigLoader {
         LlmSettings llm = LlmConfigReader.read(root.child("llm"), env);
         AuditSettings audit = audit(root.child("audit"), env);
         McpSettings mcp = mcp(root.child("mcp"), toolScopes, env);
+        BudgetSettings budgets = BudgetConfigReader.read(root.child("limits"),
+                audit.dir() == null ? null : audit.dir().resolve("budget-settlements.spool"));
+        AdminSettings admin = admin(root.child("admin"), identity);
         return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
-                transform, llm, audit, mcp);
+                transform, llm, audit, mcp, budgets, agentGuard, admin);
     }
 
     private static McpSettings mcp(ConfigNode n, Map<String, List<String>> toolScopes, Map<String, String> env) {
         n.allowOnly(Set.of("tools", "functions_base", "tool_timeout_ms", "session_ttl_seconds", "allowed_origins",
-                "page_size", "max_response_bytes", "allow_private_backends"));
+                "page_size", "max_response_bytes", "allow_private_backends", "upstreams"));
         Duration timeout = n.millis("tool_timeout_ms", Duration.ofSeconds(10), 100, 600_000);
         List<io.gatewaystack.mcp.ToolDefinition> tools = new ArrayList<>();
         for (ConfigNode t : n.list("tools")) {
@@ -288,11 +303,94 @@ public final class ConfigLoader {
         return new McpSettings(tools, sessionKey, n.seconds("session_ttl_seconds", Duration.ofHours(24), 60, 30L * 86_400),
                 new java.util.LinkedHashSet<>(n.stringList("allowed_origins", List.of())),
                 n.integer("page_size", 100, 1, 10_000), n.longValue("max_response_bytes", 1L << 20, 1024, 1L << 30),
-                n.bool("allow_private_backends", false));
+                n.bool("allow_private_backends", false), upstreams(n, env));
+    }
+
+    /** {@code mcp.upstreams}: federated MCP servers; secrets of token exchanges from variables or files only. */
+    private static List<McpSettings.Upstream> upstreams(ConfigNode n, Map<String, String> env) {
+        List<McpSettings.Upstream> out = new ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
+        for (ConfigNode u : n.list("upstreams")) {
+            u.allowOnly(Set.of("name", "url", "prefix", "identity", "required_scopes", "timeout_ms", "tools_ttl_seconds",
+                    "token_exchange"));
+            String name = u.string("name", null);
+            if (name == null || name.isBlank()) {
+                throw new ConfigException(u.keyOf("name"), "is required");
+            }
+            if (!names.add(name)) {
+                throw new ConfigException(u.keyOf("name"), "'" + name + "' is used twice");
+            }
+            io.gatewaystack.mcp.federation.UpstreamServer.Propagation propagation;
+            try {
+                propagation = io.gatewaystack.mcp.federation.UpstreamServer.Propagation.fromConfig(
+                        u.string("identity", "identity_assertion").toLowerCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(u.keyOf("identity"), e.getMessage());
+            }
+            io.gatewaystack.proxy.upstream.UpstreamAuth.UserOAuth exchange = null;
+            ConfigNode x = u.child("token_exchange");
+            if (propagation == io.gatewaystack.mcp.federation.UpstreamServer.Propagation.TOKEN_EXCHANGE) {
+                if (!x.isPresent()) {
+                    throw new ConfigException(u.keyOf("token_exchange"), "is required when identity is token_exchange");
+                }
+                x.allowOnly(Set.of("token_url", "client_id", "client_secret_env", "client_secret_file", "audience", "scope"));
+                String tokenUrl = x.string("token_url", null);
+                if (tokenUrl == null) {
+                    throw new ConfigException(x.keyOf("token_url"), "is required");
+                }
+                String secretEnv = x.string("client_secret_env", null);
+                String secretFile = x.string("client_secret_file", null);
+                try {
+                    io.gatewaystack.proxy.upstream.SecretValue secret = secretEnv != null
+                            ? io.gatewaystack.proxy.upstream.SecretValue.fromEnv(secretEnv, env)
+                            : secretFile != null ? io.gatewaystack.proxy.upstream.SecretValue.fromFile(java.nio.file.Path.of(secretFile))
+                            : null;
+                    if (secret == null) {
+                        throw new ConfigException(x.path(), "needs client_secret_env (a variable name) or client_secret_file (never the secret itself)");
+                    }
+                    exchange = new io.gatewaystack.proxy.upstream.UpstreamAuth.UserOAuth(
+                            httpUrl(x.keyOf("token_url"), tokenUrl), x.string("client_id", null), secret,
+                            x.string("audience", null), x.string("scope", null));
+                } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                    throw new ConfigException(x.path(), String.valueOf(e.getMessage()));
+                }
+            } else if (x.isPresent()) {
+                throw new ConfigException(u.keyOf("token_exchange"), "is only for identity: token_exchange");
+            }
+            try {
+                out.add(new McpSettings.Upstream(new io.gatewaystack.mcp.federation.UpstreamServer(name,
+                        httpUrl(u.keyOf("url"), u.string("url", "")), u.string("prefix", name),
+                        propagation, u.stringList("required_scopes", List.of()), u.millis("timeout_ms", Duration.ofSeconds(10), 100, 600_000),
+                        u.seconds("tools_ttl_seconds", Duration.ofSeconds(60), 0, 86_400)), exchange));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(u.path(), String.valueOf(e.getMessage()));
+            }
+        }
+        Set<String> prefixes = new java.util.HashSet<>();
+        for (McpSettings.Upstream u : out) {
+            if (!prefixes.add(u.server().prefix().toLowerCase(java.util.Locale.ROOT))) {
+                throw new ConfigException("mcp.upstreams", "prefix '" + u.server().prefix() + "' is used twice");
+            }
+        }
+        return out;
+    }
+
+    private static AdminSettings admin(ConfigNode n, IdentityConfig identity) {
+        n.allowOnly(Set.of("enabled", "scope", "client_id", "login_scopes", "audience"));
+        String scope = n.string("scope", AdminSettings.DEFAULT_SCOPE);
+        if (scope.isBlank() || scope.contains(" ")) {
+            throw new ConfigException(n.keyOf("scope"), "must be one scope or role name without spaces");
+        }
+        String clientId = n.string("client_id", AdminSettings.DEFAULT_CLIENT_ID);
+        List<String> audiences = identity.issuers().get(0).audiences();
+        String audience = n.string("audience", audiences.isEmpty() ? null : audiences.get(0));
+        return new AdminSettings(n.bool("enabled", true), scope, clientId,
+                n.stringList("login_scopes", List.of("openid", scope)), audience == null || audience.isBlank() ? null : audience);
     }
 
     private static AuditSettings audit(ConfigNode n, Map<String, String> env) {
-        n.allowOnly(Set.of("enabled", "dir", "instance_id", "database_url", "json_lines", "spool_max_bytes", "on_spool_full"));
+        n.allowOnly(Set.of("enabled", "dir", "instance_id", "database_url", "json_lines", "spool_max_bytes", "on_spool_full",
+                "webhook", "tracing", "auth0_log_webhook"));
         String full = n.string("on_spool_full", "fail_closed").toLowerCase(java.util.Locale.ROOT);
         if (!full.equals("fail_closed") && !full.equals("alarm")) {
             throw new ConfigException(n.keyOf("on_spool_full"), "must be fail_closed or alarm");
@@ -318,7 +416,127 @@ public final class ConfigLoader {
                 n.string("json_lines", null),
                 n.longValue("spool_max_bytes", 1L << 30, 1L << 20, Long.MAX_VALUE),
                 full.equals("fail_closed"),
-                sealKey);
+                sealKey,
+                webhook(n.child("webhook"), env),
+                key(env, "GATEWAYSTACK_AUDIT_DATA_KEY", 32),
+                auth0Webhook(n.child("auth0_log_webhook"), env),
+                tracing(n.child("tracing"), env));
+    }
+
+    /**
+     * {@code audit.auth0_log_webhook}: on when {@code AUTH0_LOG_WEBHOOK_SECRET} is set; then the Management API
+     * settings must be complete (a missing one stops the start, naming it). Secrets come from the environment only.
+     */
+    private static Auth0WebhookSettings auth0Webhook(ConfigNode n, Map<String, String> env) {
+        n.allowOnly(Set.of("management_url", "audience", "scopes", "timeout_ms"));
+        String secret = env.get("AUTH0_LOG_WEBHOOK_SECRET");
+        if (secret == null || secret.isBlank()) {
+            return null;
+        }
+        if (secret.trim().length() < 16) {
+            throw new ConfigException("AUTH0_LOG_WEBHOOK_SECRET", "must be at least 16 characters");
+        }
+        String url = n.string("management_url", null);
+        if (url == null || url.isBlank()) {
+            throw new ConfigException(n.keyOf("management_url"), "is required with AUTH0_LOG_WEBHOOK_SECRET (AUTH0_MANAGEMENT_URL, e.g. https://TENANT.auth0.com)");
+        }
+        for (String var : List.of("AUTH0_MGMT_CLIENT_ID", "AUTH0_MGMT_CLIENT_SECRET")) {
+            if (env.get(var) == null || env.get(var).isBlank()) {
+                throw new ConfigException(var, "is required with AUTH0_LOG_WEBHOOK_SECRET (the Management API client)");
+            }
+        }
+        String audience = n.string("audience", null);
+        if (audience == null) {
+            String fromEnv = env.get("OAUTH_AUDIENCE");
+            audience = fromEnv == null || fromEnv.isBlank() ? null : fromEnv.split(",")[0].trim();
+        }
+        try {
+            return new Auth0WebhookSettings(secret.trim(), new io.gatewaystack.audit.auth0.Auth0DcrPromoter.Settings(
+                    java.net.URI.create(url.trim()), env.get("AUTH0_MGMT_CLIENT_ID").trim(), env.get("AUTH0_MGMT_CLIENT_SECRET").trim(),
+                    audience, n.stringList("scopes", List.of()), n.millis("timeout_ms", Duration.ofSeconds(5), 100, 60_000)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.keyOf("management_url"), e.getMessage());
+        }
+    }
+
+    /** A key from the environment ({@code base64:}, {@code hex:} or text), or null when unset. */
+    private static byte[] key(Map<String, String> env, String name, int minBytes) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        byte[] k;
+        try {
+            k = io.gatewaystack.audit.AuditConfig.parseKey(v.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigException(name, e.getMessage());
+        }
+        if (k.length < minBytes) {
+            throw new ConfigException(name, "must be at least " + minBytes + " bytes");
+        }
+        return k;
+    }
+
+    /**
+     * {@code audit.tracing}: null (off) when no OTLP endpoint is set. {@code OTEL_EXPORTER_OTLP_HEADERS}
+     * ({@code key=value,key2=value2}, the OpenTelemetry convention) adds headers for the collector.
+     */
+    private static io.gatewaystack.audit.trace.Tracing.Settings tracing(ConfigNode n, Map<String, String> env) {
+        n.allowOnly(Set.of("otlp_endpoint", "service_name", "sample_ratio"));
+        String endpoint = n.string("otlp_endpoint", null);
+        if (endpoint == null || endpoint.isBlank()) {
+            return null;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        String raw = env.get("OTEL_EXPORTER_OTLP_HEADERS");
+        if (raw != null && !raw.isBlank()) {
+            for (String pair : raw.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException("OTEL_EXPORTER_OTLP_HEADERS", "must be key=value pairs separated by commas");
+                }
+                headers.put(pair.substring(0, eq).trim(),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1).trim(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        String ratio = n.string("sample_ratio", "1.0");
+        try {
+            return new io.gatewaystack.audit.trace.Tracing.Settings(java.net.URI.create(endpoint.trim()),
+                    n.string("service_name", "gatewaystack"), Double.parseDouble(ratio), headers);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(n.keyOf("sample_ratio"), "must be a number between 0 and 1");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.keyOf(e.getMessage().contains("ratio") ? "sample_ratio" : "otlp_endpoint"), e.getMessage());
+        }
+    }
+
+    /** {@code audit.webhook}: null when no URL is set. Its secrets come from the environment only. */
+    private static io.gatewaystack.audit.store.WebhookSink.Settings webhook(ConfigNode n, Map<String, String> env) {
+        n.allowOnly(Set.of("url", "batch", "timeout_ms"));
+        String url = n.string("url", null);
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        String auth = env.get("GATEWAYSTACK_AUDIT_WEBHOOK_AUTHORIZATION");
+        String secret = env.get("GATEWAYSTACK_AUDIT_WEBHOOK_SECRET");
+        byte[] secretKey = null;
+        if (secret != null && !secret.isBlank()) {
+            try {
+                secretKey = io.gatewaystack.audit.AuditConfig.parseKey(secret.trim());
+            } catch (RuntimeException e) {
+                throw new ConfigException("GATEWAYSTACK_AUDIT_WEBHOOK_SECRET", e.getMessage());
+            }
+            if (secretKey.length < 16) {
+                throw new ConfigException("GATEWAYSTACK_AUDIT_WEBHOOK_SECRET", "must be at least 16 bytes");
+            }
+        }
+        try {
+            return new io.gatewaystack.audit.store.WebhookSink.Settings(java.net.URI.create(url.trim()),
+                    auth == null || auth.isBlank() ? null : auth.trim(), secretKey,
+                    n.integer("batch", 500, 1, 10_000), n.millis("timeout_ms", Duration.ofSeconds(10), 100, 300_000));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(n.keyOf("url"), e.getMessage());
+        }
     }
 
     private static String defaultInstanceId() {
@@ -330,23 +548,19 @@ public final class ConfigLoader {
         }
     }
 
+    /** Route names and groups a {@code transform.routes} entry may name ({@code llm.*} for each LLM route). */
+    private static final Set<String> TRANSFORM_ROUTES = Set.of("llm", "mcp", "tools", "proxy", "protected.echo");
+    private static final Set<String> TRANSFORM_ROUTE_KEYS = Set.of("default_action", "mask_keep", "actions",
+            "block_threshold", "body_shape", "on_error", "classify", "response");
+
     /** The transform section; null when absent or {@code enabled: false}. Detectors are compiled (and checked) here. */
     private static TransformConfig transform(ConfigNode n) {
         n.allowOnly(Set.of("enabled", "detectors", "phone_region", "default_action", "mask_keep", "actions",
-                "block_threshold", "on_error", "classify", "max_depth", "custom_detectors", "body_shape"));
+                "block_threshold", "on_error", "classify", "max_depth", "custom_detectors", "body_shape", "response", "routes"));
         if (!n.isPresent() || !n.bool("enabled", true)) {
             return null;
         }
         try {
-            Map<String, Action> perType = new java.util.LinkedHashMap<>();
-            n.stringListMap("actions").forEach((type, values) -> {
-                if (values.size() != 1) {
-                    throw new ConfigException(n.keyOf("actions") + "." + type, "must be one action");
-                }
-                perType.put(type, Action.parse(values.get(0)));
-            });
-            ActionPolicy actions = new ActionPolicy(perType, Action.parse(n.string("default_action", "annotate")),
-                    n.integer("mask_keep", 2, 0, 64));
             List<CustomDetectorConfig> custom = new ArrayList<>();
             for (ConfigNode d : n.list("custom_detectors")) {
                 d.allowOnly(Set.of("name", "pattern", "validator", "context_words", "confidence_percent", "label"));
@@ -359,18 +573,24 @@ public final class ConfigLoader {
                         d.stringList("context_words", List.of()),
                         d.integer("confidence_percent", 80, 0, 100) / 100.0, d.string("label", "pii")));
             }
-            TransformConfig config = new TransformConfig(
+            TransformConfig defaults = new TransformConfig(
                     new java.util.LinkedHashSet<>(n.stringList("detectors", List.of())),
-                    custom, actions,
-                    n.integer("block_threshold", 80, 0, TransformConfig.NEVER_BLOCK),
-                    io.gatewaystack.transform.FailureMode.valueOf(
-                            n.string("on_error", "fail_open").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
-                    n.string("phone_region", "US").toUpperCase(java.util.Locale.ROOT),
-                    BodyShape.parse(n.string("body_shape", "auto")),
-                    n.integer("max_depth", 512, 1, 10_000),
-                    n.bool("classify", true));
-            new TransformEngine(config); // compiles every detector now: a bad pattern stops the start
-            return config;
+                    custom, ActionPolicy.all(Action.ANNOTATE), 80, io.gatewaystack.transform.FailureMode.FAIL_OPEN,
+                    n.string("phone_region", "US").toUpperCase(java.util.Locale.ROOT), BodyShape.AUTO,
+                    n.integer("max_depth", 512, 1, 10_000), true);
+            TransformConfig base = transformOverrides(n, defaults);
+            new TransformEngine(base); // compiles every detector now: a bad pattern stops the start
+            ConfigNode routesNode = n.child("routes");
+            Map<String, TransformConfig> routes = new java.util.LinkedHashMap<>();
+            for (String route : routesNode.names()) {
+                if (!TRANSFORM_ROUTES.contains(route) && !route.matches("llm\\.[a-z_]+")) {
+                    throw new ConfigException(routesNode.keyOf(route), "unknown route (use llm, llm.chat, llm.messages, "
+                            + "llm.embeddings, mcp, tools, proxy or protected.echo)");
+                }
+                ConfigNode r = routesNode.child(route).allowOnly(TRANSFORM_ROUTE_KEYS);
+                routes.put(route, transformOverrides(r, base));
+            }
+            return base.withRoutes(routes);
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -378,9 +598,61 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The settings a route may change, over {@code base}: actions merge per type (a route's entry wins), the rest
+     * replace. A response section turns response scanning on unless it says {@code enabled: false}.
+     */
+    private static TransformConfig transformOverrides(ConfigNode n, TransformConfig base) {
+        try {
+            ActionPolicy actions = actionPolicy(n, base.actions());
+            ConfigNode resp = n.child("response").allowOnly(Set.of("enabled", "default_action", "mask_keep", "actions", "holdback_chars"));
+            ResponseSettings response = base.response();
+            if (resp.isPresent()) {
+                ActionPolicy responseActions = actionPolicy(resp, response.actions());
+                int holdback = resp.integer("holdback_chars", response.holdbackChars(), 16, 65_536);
+                try {
+                    response = new ResponseSettings(resp.bool("enabled", true), responseActions, holdback);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(resp.path(), e.getMessage());
+                }
+            }
+            return new TransformConfig(base.detectors(), base.customDetectors(), actions,
+                    n.integer("block_threshold", base.blockThreshold(), 0, TransformConfig.NEVER_BLOCK),
+                    io.gatewaystack.transform.FailureMode.valueOf(n.string("on_error", base.onError().name())
+                            .toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                    base.phoneRegion(),
+                    n.string("body_shape", null) == null ? base.bodyShape() : BodyShape.parse(n.string("body_shape", null)),
+                    base.maxDepth(), n.bool("classify", base.classify()), response, Map.of());
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ConfigException(n.path(), e.getMessage());
+        }
+    }
+
+    /** {@code default_action}, {@code mask_keep} and {@code actions} of a section over the inherited policy. */
+    private static ActionPolicy actionPolicy(ConfigNode n, ActionPolicy inherited) {
+        Map<String, Action> perType = new java.util.LinkedHashMap<>(inherited.perType());
+        n.stringListMap("actions").forEach((type, values) -> {
+            if (values.size() != 1) {
+                throw new ConfigException(n.keyOf("actions") + "." + type, "must be one action");
+            }
+            try {
+                perType.put(type, Action.parse(values.get(0)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(n.keyOf("actions") + "." + type, e.getMessage());
+            }
+        });
+        String defaultAction = n.string("default_action", null);
+        return new ActionPolicy(perType, defaultAction == null ? inherited.defaultAction() : Action.parse(defaultAction),
+                n.integer("mask_keep", inherited.maskKeep(), 0, 64));
+    }
+
     private static LimitsConfig limits(ConfigNode n) {
-        n.allowOnly(Set.of("store", "redis_url", "redis_key_prefix", "redis_timeout_ms", "failure_mode",
-                "concurrency_per_user", "concurrency_lease_seconds", "rules"));
+        Set<String> known = new java.util.HashSet<>(Set.of("store", "redis_url", "redis_key_prefix", "redis_timeout_ms",
+                "failure_mode", "concurrency_per_user", "concurrency_lease_seconds", "rules", "agent_guard"));
+        known.addAll(BudgetConfigReader.KEYS);
+        n.allowOnly(known);
         List<RateLimitRule> rules = new ArrayList<>();
         for (ConfigNode r : n.list("rules")) {
             r.allowOnly(Set.of("name", "key", "max", "window_ms"));
@@ -531,13 +803,14 @@ public final class ConfigLoader {
     }
 
     private static AssertionSettings assertion(ConfigNode n) {
-        n.allowOnly(Set.of("enabled", "issuer", "ttl_seconds", "key_file"));
+        n.allowOnly(Set.of("enabled", "issuer", "ttl_seconds", "key_file", "signing_kid"));
         String keyFile = n.string("key_file", null);
         return new AssertionSettings(
                 n.bool("enabled", true),
                 n.string("issuer", null),
                 n.seconds("ttl_seconds", Duration.ofSeconds(120), 10, 3600),
-                keyFile == null ? null : Path.of(keyFile));
+                keyFile == null ? null : Path.of(keyFile),
+                n.string("signing_kid", null));
     }
 
     private static URI httpUrl(String key, String value) {

@@ -37,6 +37,11 @@ final class ConfigNode {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** This node's own raw value (e.g. a list item that is a plain string), or null when absent. */
+    JsonNode value() {
+        return isPresent() ? node : null;
+    }
+
     /** The keys of this mapping, in file order (empty when absent). */
     List<String> names() {
         if (!isPresent()) {

@@ -2,6 +2,7 @@ package io.gatewaystack.server.config;
 
 import io.gatewaystack.identity.IdentityConfig;
 import io.gatewaystack.limits.LimitsConfig;
+import io.gatewaystack.limits.agent.AgentGuardConfig;
 import io.gatewaystack.server.llm.LlmSettings;
 import io.gatewaystack.transform.TransformConfig;
 import io.gatewaystack.proxy.ProxyConfig;
@@ -25,6 +26,9 @@ import java.util.Map;
  * @param llm              model providers and model routes of the LLM gateway ({@code /v1/...}); disabled when empty
  * @param audit            the tamper-evident audit trail ({@code DATABASE_URL})
  * @param mcp              the MCP and REST tool gateways ({@code TOOL_SCOPES_JSON}, {@code MCP_SESSION_KEY})
+ * @param budgets          money budgets, token limits and prices ({@code limits.budgets}, {@code limits.prices})
+ * @param agentGuard       caps per agent workflow and loop detection ({@code limits.agent_guard}); disabled when absent
+ * @param admin            the admin console and its API ({@code /admin})
  */
 public record GatewayConfig(
         Mode mode,
@@ -39,7 +43,10 @@ public record GatewayConfig(
         TransformConfig transform,
         LlmSettings llm,
         AuditSettings audit,
-        McpSettings mcp) {
+        McpSettings mcp,
+        BudgetSettings budgets,
+        AgentGuardConfig agentGuard,
+        AdminSettings admin) {
 
     public enum Mode {
         DEMO, PRODUCTION;
@@ -52,7 +59,7 @@ public record GatewayConfig(
     /** The same configuration with other MCP settings. */
     public GatewayConfig withMcp(McpSettings newMcp) {
         return new GatewayConfig(mode, server, identity, scopesSupported, proxy, assertion, toolScopes, limits, policy,
-                transform, llm, audit, newMcp);
+                transform, llm, audit, newMcp, budgets, agentGuard, admin);
     }
 
     public GatewayConfig {

@@ -20,8 +20,8 @@ final class LlmConfigReader {
     }
 
     static LlmSettings read(ConfigNode n, Map<String, String> env) {
-        n.allowOnly(Set.of("providers", "models", "max_attempts", "backoff_ms", "circuit_breaker", "sensitive_labels",
-                "max_response_bytes"));
+        n.allowOnly(Set.of("providers", "models", "max_attempts", "retries", "backoff_ms", "circuit_breaker", "sensitive_labels",
+                "max_response_bytes", "max_connections"));
         Map<String, LlmSettings.Provider> providers = new LinkedHashMap<>();
         ConfigNode p = n.child("providers");
         for (String name : p.names()) {
@@ -30,32 +30,68 @@ final class LlmConfigReader {
         Map<String, LlmSettings.ModelRoute> models = new LinkedHashMap<>();
         ConfigNode m = n.child("models");
         for (String name : m.names()) {
-            ConfigNode model = m.child(name).allowOnly(Set.of("targets"));
-            List<LlmSettings.Target> targets = new ArrayList<>();
-            for (String t : model.stringList("targets", List.of())) {
-                int slash = t.indexOf('/');
-                if (slash <= 0 || slash == t.length() - 1) {
-                    throw new ConfigException(model.keyOf("targets"), "'" + t + "' must be provider/model");
-                }
-                String provider = t.substring(0, slash);
-                if (!providers.containsKey(provider)) {
-                    throw new ConfigException(model.keyOf("targets"), "names the unknown provider '" + provider + "'");
-                }
-                targets.add(new LlmSettings.Target(provider, t.substring(slash + 1)));
+            ConfigNode model = m.child(name).allowOnly(Set.of("targets", "balance"));
+            List<LlmSettings.Target> targets = targets(model, providers);
+            String balance = model.string("balance", "ordered").toLowerCase(Locale.ROOT);
+            if (!balance.equals("ordered") && !balance.equals("weighted")) {
+                throw new ConfigException(model.keyOf("balance"), "must be ordered or weighted");
             }
-            if (targets.isEmpty()) {
-                throw new ConfigException(model.keyOf("targets"), "must list at least one provider/model");
-            }
-            models.put(name, new LlmSettings.ModelRoute(name, targets));
+            models.put(name, new LlmSettings.ModelRoute(name, targets,
+                    balance.equals("weighted") ? LlmSettings.Balance.WEIGHTED : LlmSettings.Balance.ORDERED));
         }
         ConfigNode breaker = n.child("circuit_breaker").allowOnly(Set.of("failures", "open_seconds"));
         return new LlmSettings(providers, models,
                 n.integer("max_attempts", 3, 1, 10),
+                n.integer("retries", 1, 0, 5),
                 n.millis("backoff_ms", Duration.ofMillis(50), 0, 10_000),
                 breaker.integer("failures", 5, 1, 1000),
                 breaker.seconds("open_seconds", Duration.ofSeconds(30), 1, 3600),
                 n.stringList("sensitive_labels", List.of("phi", "medical", "secrets")),
-                n.longValue("max_response_bytes", 16L * 1024 * 1024, 1024, 1L << 30));
+                n.longValue("max_response_bytes", 16L * 1024 * 1024, 1024, 1L << 30),
+                n.integer("max_connections", 2048, 1, 100_000));
+    }
+
+    /** {@code targets}: each {@code provider/model}, or {@code {target: provider/model, weight: N}}. */
+    private static List<LlmSettings.Target> targets(ConfigNode model, Map<String, LlmSettings.Provider> providers) {
+        List<LlmSettings.Target> targets = new ArrayList<>();
+        tools.jackson.databind.JsonNode raw = model.raw("targets");
+        if (raw != null && raw.isValueNode() && !raw.isNull()) {
+            for (String t : model.stringList("targets", List.of())) {
+                targets.add(target(t, 1, model.keyOf("targets"), providers));
+            }
+        } else {
+            for (ConfigNode item : model.list("targets")) {
+                tools.jackson.databind.JsonNode node = item.value();
+                if (node != null && node.isString()) {
+                    targets.add(target(node.stringValue().trim(), 1, item.path(), providers));
+                } else if (node != null && node.isObject()) {
+                    item.allowOnly(Set.of("target", "weight"));
+                    String t = item.string("target", null);
+                    if (t == null) {
+                        throw new ConfigException(item.keyOf("target"), "is required (provider/model)");
+                    }
+                    targets.add(target(t, item.integer("weight", 1, 1, 1_000_000), item.path(), providers));
+                } else {
+                    throw new ConfigException(item.path(), "must be provider/model or {target: provider/model, weight: N}");
+                }
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new ConfigException(model.keyOf("targets"), "must list at least one provider/model");
+        }
+        return targets;
+    }
+
+    private static LlmSettings.Target target(String t, int weight, String where, Map<String, LlmSettings.Provider> providers) {
+        int slash = t.indexOf('/');
+        if (slash <= 0 || slash == t.length() - 1) {
+            throw new ConfigException(where, "'" + t + "' must be provider/model");
+        }
+        String provider = t.substring(0, slash);
+        if (!providers.containsKey(provider)) {
+            throw new ConfigException(where, "names the unknown provider '" + provider + "'");
+        }
+        return new LlmSettings.Target(provider, t.substring(slash + 1), weight);
     }
 
     /** A provider's credentials: secrets come from environment variables or files, never from the file itself. */
@@ -103,7 +139,8 @@ final class LlmConfigReader {
     }
 
     private static LlmSettings.Provider provider(String name, ConfigNode n, Map<String, String> env) {
-        n.allowOnly(Set.of("kind", "base_url", "auth", "data_policy", "timeout_ms", "allow_private", "api_version"));
+        n.allowOnly(Set.of("kind", "base_url", "auth", "data_policy", "timeout_ms", "allow_private", "api_version",
+                "responses_api"));
         String kindText = n.string("kind", "openai_compatible");
         LlmSettings.Kind kind;
         try {
@@ -124,8 +161,18 @@ final class LlmConfigReader {
         if (!List.of("standard", "zero_retention", "internal").contains(policy)) {
             throw new ConfigException(n.keyOf("data_policy"), "must be standard, zero_retention or internal");
         }
+        // POST /v1/responses: native where the API exists (OpenAI, Azure, vLLM, Ollama, LM Studio), else via chat
+        String responses = n.string("responses_api",
+                kind == LlmSettings.Kind.OPENAI_COMPATIBLE || kind == LlmSettings.Kind.OPENAI
+                        || kind == LlmSettings.Kind.AZURE_OPENAI ? "native" : "chat").toLowerCase(Locale.ROOT);
+        if (!responses.equals("native") && !responses.equals("chat")) {
+            throw new ConfigException(n.keyOf("responses_api"), "must be native or chat");
+        }
+        if (responses.equals("native") && kind.speaksAnthropic()) {
+            throw new ConfigException(n.keyOf("responses_api"), "an Anthropic provider has no Responses API: use chat (translation)");
+        }
         return new LlmSettings.Provider(name, kind, baseUrl, auth, policy,
                 n.millis("timeout_ms", Duration.ofSeconds(60), 100, 3_600_000),
-                n.bool("allow_private", false), n.string("api_version", null));
+                n.bool("allow_private", false), n.string("api_version", null), responses.equals("native"));
     }
 }

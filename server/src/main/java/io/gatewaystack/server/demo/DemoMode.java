@@ -39,6 +39,10 @@ public final class DemoMode {
         DemoIssuer issuer = DemoIssuer.start(vertx, port(env, "DEMO_ISSUER_PORT", 5051));
         EchoBackend echo = EchoBackend.start(vertx, port(env, "DEMO_ECHO_PORT", 3333));
         FakeLlm llm = FakeLlm.start(vertx, port(env, "DEMO_LLM_PORT", 3334));
+        String chunkDelay = env.get("DEMO_LLM_CHUNK_DELAY_MS"); // slow streams, for bench/streams.sh
+        if (chunkDelay != null && chunkDelay.matches("\\d{1,5}")) {
+            llm.chunkDelay(Long.parseLong(chunkDelay));
+        }
         Map<String, String> withKey = new java.util.HashMap<>(env);
         withKey.putIfAbsent(DEMO_LLM_KEY_ENV, "demo-provider-key"); // the fake provider's key, never the user's token
         // The starter tools verify the gateway's signed identity assertion, so the demo makes the signing key first.
@@ -97,6 +101,9 @@ public final class DemoMode {
         transform.put("block_threshold", 101);
         transform.putObject("actions").put("email", "pseudonymize").put("phone", "pseudonymize")
                 .put("credit_card", "pseudonymize").put("iban", "pseudonymize");
+        // answers and tool results are scanned too: an SSN the user typed goes to the model or tool as it is
+        // (annotated), but is redacted in what comes back
+        transform.putObject("response").putObject("actions").put("ssn", "placeholder");
         return root;
     }
 
@@ -135,6 +142,11 @@ public final class DemoMode {
         return echo;
     }
 
+    /** The fake LLM behind the demo's models (tests read what the provider saw). */
+    public FakeLlm llm() {
+        return llm;
+    }
+
     public GatewayServer gateway() {
         return gateway;
     }
@@ -151,9 +163,10 @@ public final class DemoMode {
                   Anyone on this machine can mint tokens at the dev issuer. /health says "mode":"demo".
                 ================================================================================
                   gateway       %1$s
-                  dev issuer    %2$s   (POST /mint, JWKS, discovery)
+                  console       %1$s/admin/   (one-click login as admin, tenant admin or user)
+                  dev issuer    %2$s   (POST /mint, /authorize + /token with PKCE, JWKS, discovery)
                   echo backend  http://127.0.0.1:%3$d   (behind %1$s/proxy/)
-                  fake LLM      models "echo" and "demo-smart" on %1$s/v1/chat/completions and /v1/messages
+                  fake LLM      models "echo" and "demo-smart" on %1$s/v1/chat/completions, /v1/messages, /v1/responses
                   MCP tools     whoami, echo, notes, CRM on %1$s/mcp and %1$s/tools/{name}
 
                   A token for demo-user (scopes tool:read tool:write starter.*, org demo-org, valid 1 hour):

@@ -45,6 +45,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       answers with {@code message_start ... message_stop} events.</li>
  *   <li>{@code POST .../embeddings} — deterministic vectors (8 dimensions, or {@code dimensions} up to 64) derived
  *       from SHA-256 of the input, unit length; {@code encoding_format:"base64"} supported.</li>
+ *   <li>{@code POST .../responses} — OpenAI Responses API: {@code input} as a string or items, {@code instructions},
+ *       {@code max_output_tokens} (cut: {@code status:"incomplete"}); {@code stream:true} answers with the typed
+ *       events ({@code response.created ... response.output_text.delta ... response.completed}).</li>
  *   <li>{@code GET .../models} — lists {@code echo} and {@code fake-embedding} (Anthropic's list shape when the request
  *       has an {@code anthropic-version} header).</li>
  * </ul>
@@ -67,7 +70,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <h2>Streaming</h2>
  * The answer is sent in word-sized pieces (at most {@value #MAX_CHUNKS} chunks), one every {@value #CHUNK_DELAY_MS}
- * ms after the first event, so a stream can be cut off mid-way; a stream whose client went away stops.
+ * ms after the first event (or {@link #chunkDelay} / {@code X-Fake-Chunk-Delay-Ms: N}, ≤ 10 s, for slow streams), so a stream can be cut
+ * off mid-way; a stream whose client went away stops.
  * Bounded: request bodies ≤ 1 MiB, ≤ 256 embedding inputs.
  *
  * <p>Introspection for tests: {@link #requestCount()} (every request, including failed and dropped ones),
@@ -79,6 +83,7 @@ public final class FakeLlm {
     public static final long MAX_STALL_MS = 60_000;
     public static final int MAX_CHUNKS = 64;
     public static final long CHUNK_DELAY_MS = 5;
+    public static final long MAX_CHUNK_DELAY_MS = 10_000;
     private static final int MAX_EMBEDDING_INPUTS = 256;
     private static final Pattern PIECE = Pattern.compile("\\s*\\S+");
     private static final Translation ERRORS = new Translation();
@@ -93,6 +98,7 @@ public final class FakeLlm {
     private final AtomicInteger stallTimes = new AtomicInteger();
     private volatile long stallMillis;
     private final AtomicInteger dropTimes = new AtomicInteger();
+    private volatile long chunkDelayMillis = CHUNK_DELAY_MS;
     private volatile String lastRequestBody;
     private volatile String lastAuthorization;
     private volatile io.vertx.core.MultiMap lastHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
@@ -138,6 +144,12 @@ public final class FakeLlm {
     public FakeLlm stallNext(long millis, int times) {
         stallMillis = Math.min(Math.max(0, millis), MAX_STALL_MS);
         stallTimes.set(Math.max(0, times));
+        return this;
+    }
+
+    /** Streams send one chunk every {@code millis} (1 to 10,000) unless a request says otherwise: slow streams. */
+    public FakeLlm chunkDelay(long millis) {
+        chunkDelayMillis = Math.min(MAX_CHUNK_DELAY_MS, Math.max(1, millis));
         return this;
     }
 
@@ -188,6 +200,7 @@ public final class FakeLlm {
         long failHeader = headerLong(request, "X-Fake-Fail", -1);
         int fail = failHeader >= 100 && failHeader <= 599 ? (int) failHeader : (take(failTimes) ? failStatus : 0);
         long delay = stall;
+        long chunkDelay = Math.min(MAX_CHUNK_DELAY_MS, Math.max(1, headerLong(request, "X-Fake-Chunk-Delay-Ms", chunkDelayMillis)));
         BodyReader.read(request, MAX_BODY_BYTES).onComplete(ar -> {
             if (ar.failed()) {
                 error(request.response(), 413, "request_too_large", "request body larger than " + MAX_BODY_BYTES + " bytes", format);
@@ -199,7 +212,7 @@ public final class FakeLlm {
                 request.connection().close();
                 return;
             }
-            Runnable answer = () -> answer(request, body, format, fail);
+            Runnable answer = () -> answer(request, body, format, fail, chunkDelay);
             if (delay > 0) {
                 vertx.setTimer(delay, t -> answer.run());
             } else {
@@ -220,7 +233,7 @@ public final class FakeLlm {
         }
     }
 
-    private void answer(HttpServerRequest request, String body, ApiFormat format, int fail) {
+    private void answer(HttpServerRequest request, String body, ApiFormat format, int fail, long chunkDelay) {
         HttpServerResponse response = request.response();
         if (response.closed()) {
             return;
@@ -251,11 +264,13 @@ public final class FakeLlm {
             return;
         }
         if (path.endsWith("/chat/completions")) {
-            chat(response, in, ApiFormat.OPENAI_CHAT);
+            chat(response, in, ApiFormat.OPENAI_CHAT, chunkDelay);
         } else if (path.endsWith("/messages")) {
-            chat(response, in, ApiFormat.ANTHROPIC_MESSAGES);
+            chat(response, in, ApiFormat.ANTHROPIC_MESSAGES, chunkDelay);
         } else if (path.endsWith("/embeddings")) {
             embeddings(response, in);
+        } else if (path.endsWith("/responses")) {
+            responses(response, in, chunkDelay);
         } else {
             error(response, 404, "not_found", "no such endpoint: POST " + path, format);
         }
@@ -280,7 +295,7 @@ public final class FakeLlm {
 
     // -------------------------------------------------------------------------------------------------- chat
 
-    private void chat(HttpServerResponse response, ObjectNode in, ApiFormat format) {
+    private void chat(HttpServerResponse response, ObjectNode in, ApiFormat format, long chunkDelay) {
         boolean anthropic = format == ApiFormat.ANTHROPIC_MESSAGES;
         JsonNode messages = in.get("messages");
         if (messages == null || !messages.isArray()) {
@@ -320,11 +335,11 @@ public final class FakeLlm {
                 : openAiEvents(id, model, group(pieces), truncated ? "length" : "stop", inputTokens, outputTokens,
                         in.at("/stream_options/include_usage").asBoolean(false));
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-        send(response, events, 0);
+        send(response, events, 0, chunkDelay);
     }
 
-    /** Writes the first event now and the others one every {@link #CHUNK_DELAY_MS}; stops if the client left. */
-    private void send(HttpServerResponse response, List<SseEvent> events, int next) {
+    /** Writes the first event now and the others one every {@code delay} ms; stops if the client left. */
+    private void send(HttpServerResponse response, List<SseEvent> events, int next, long delay) {
         if (response.closed()) {
             return;
         }
@@ -333,7 +348,7 @@ public final class FakeLlm {
             return;
         }
         response.write(Buffer.buffer(events.get(next).encode()));
-        vertx.setTimer(CHUNK_DELAY_MS, t -> send(response, events, next + 1));
+        vertx.setTimer(delay, t -> send(response, events, next + 1, delay));
     }
 
     private static ObjectNode openAiCompletion(String id, String model, String text, String finish, long in, long out) {
@@ -440,6 +455,125 @@ public final class FakeLlm {
 
     private static SseEvent anthropic(ObjectNode json) {
         return new SseEvent(json.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(json));
+    }
+
+    // ---------------------------------------------------------------------------------------------- responses
+
+    /** {@code POST .../responses}: the Responses API, answering with the last user input's text. */
+    private void responses(HttpServerResponse response, ObjectNode in, long chunkDelay) {
+        JsonNode input = in.get("input");
+        String answer;
+        if (input != null && input.isString()) {
+            answer = input.stringValue();
+        } else if (input != null && input.isArray()) {
+            answer = lastUserText(input, false);
+        } else {
+            error(response, 400, "invalid_request", "input: a string or an array of items is required", ApiFormat.OPENAI_CHAT);
+            return;
+        }
+        JsonNode maxNode = in.get("max_output_tokens");
+        long maxTokens = maxNode != null && maxNode.isNumber() ? maxNode.asLong() : Long.MAX_VALUE;
+        List<String> pieces = pieces(answer);
+        boolean truncated = pieces.size() > maxTokens;
+        if (truncated) {
+            pieces = new ArrayList<>(pieces.subList(0, (int) Math.max(0, maxTokens)));
+        }
+        long inputTokens = words(in);
+        long outputTokens = truncated ? pieces.size() : countWords(answer);
+        String text = String.join("", pieces);
+        long n = ids.incrementAndGet();
+        String id = "resp_fake" + n;
+        String messageId = "msg_fake" + n;
+        String model = in.get("model") != null && in.get("model").isString() ? in.get("model").stringValue() : "echo";
+        response.putHeader("x-request-id", id);
+        long created = System.currentTimeMillis() / 1000;
+        ObjectNode done = responseObject(id, created, model, in, truncated ? "incomplete" : "completed");
+        ObjectNode item = ((ArrayNode) done.get("output")).addObject();
+        item.put("id", messageId).put("type", "message").put("status", "completed").put("role", "assistant");
+        item.putArray("content").add(outputText(text));
+        ObjectNode usage = done.putObject("usage");
+        usage.put("input_tokens", inputTokens).putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.put("output_tokens", outputTokens).putObject("output_tokens_details").put("reasoning_tokens", 0);
+        usage.put("total_tokens", inputTokens + outputTokens);
+        if (!(in.get("stream") != null && in.get("stream").asBoolean(false))) {
+            response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(done));
+            return;
+        }
+        List<SseEvent> events = new ArrayList<>();
+        int[] seq = {0};
+        java.util.function.Function<ObjectNode, SseEvent> event = e -> {
+            e.put("sequence_number", seq[0]++);
+            return new SseEvent(e.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(e));
+        };
+        ObjectNode inProgress = responseObject(id, created, model, in, "in_progress");
+        inProgress.putNull("usage");
+        for (String type : List.of("response.created", "response.in_progress")) {
+            ObjectNode e = JsonBodies.MAPPER.createObjectNode().put("type", type);
+            e.set("response", inProgress);
+            events.add(event.apply(e));
+        }
+        ObjectNode added = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
+        added.putObject("item").put("id", messageId).put("type", "message").put("status", "in_progress")
+                .put("role", "assistant").putArray("content");
+        events.add(event.apply(added));
+        ObjectNode partAdded = part("response.content_part.added", messageId);
+        partAdded.set("part", outputText(""));
+        events.add(event.apply(partAdded));
+        for (String chunk : group(pieces)) {
+            ObjectNode delta = part("response.output_text.delta", messageId).put("delta", chunk);
+            delta.putArray("logprobs");
+            events.add(event.apply(delta));
+        }
+        ObjectNode textDone = part("response.output_text.done", messageId).put("text", text);
+        textDone.putArray("logprobs");
+        events.add(event.apply(textDone));
+        ObjectNode partDone = part("response.content_part.done", messageId);
+        partDone.set("part", outputText(text));
+        events.add(event.apply(partDone));
+        ObjectNode itemDone = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+        itemDone.set("item", item);
+        events.add(event.apply(itemDone));
+        ObjectNode completed = JsonBodies.MAPPER.createObjectNode().put("type", truncated ? "response.incomplete" : "response.completed");
+        completed.set("response", done);
+        events.add(event.apply(completed));
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        send(response, events, 0, chunkDelay);
+    }
+
+    private static ObjectNode responseObject(String id, long created, String model, ObjectNode in, String status) {
+        ObjectNode out = JsonBodies.MAPPER.createObjectNode();
+        out.put("id", id).put("object", "response").put("created_at", created).put("status", status);
+        out.putNull("error");
+        if (status.equals("incomplete")) {
+            out.putObject("incomplete_details").put("reason", "max_output_tokens");
+        } else {
+            out.putNull("incomplete_details");
+        }
+        out.set("instructions", in.has("instructions") ? in.get("instructions") : JsonBodies.MAPPER.nullNode());
+        out.set("max_output_tokens", in.has("max_output_tokens") ? in.get("max_output_tokens") : JsonBodies.MAPPER.nullNode());
+        out.put("model", model);
+        out.putArray("output");
+        out.put("parallel_tool_calls", true).putNull("previous_response_id");
+        out.putObject("reasoning").putNull("effort").putNull("summary");
+        out.put("store", false).put("temperature", 1.0);
+        out.putObject("text").putObject("format").put("type", "text");
+        out.put("tool_choice", "auto");
+        out.putArray("tools");
+        out.put("top_p", 1.0).put("truncation", "disabled");
+        out.set("user", in.has("user") ? in.get("user") : JsonBodies.MAPPER.nullNode());
+        out.putObject("metadata");
+        return out;
+    }
+
+    private static ObjectNode part(String type, String itemId) {
+        return JsonBodies.MAPPER.createObjectNode().put("type", type).put("item_id", itemId).put("output_index", 0).put("content_index", 0);
+    }
+
+    private static ObjectNode outputText(String text) {
+        ObjectNode part = JsonBodies.MAPPER.createObjectNode().put("type", "output_text").put("text", text);
+        part.putArray("annotations");
+        part.putArray("logprobs");
+        return part;
     }
 
     // --------------------------------------------------------------------------------------------- embeddings
@@ -554,7 +688,7 @@ public final class FakeLlm {
         List<String> toolTexts = new ArrayList<>();
         for (JsonNode part : content) {
             String type = part.path("type").asString("");
-            if (type.equals("text") && part.get("text") != null && part.get("text").isString()) {
+            if ((type.equals("text") || type.equals("input_text")) && part.get("text") != null && part.get("text").isString()) {
                 texts.add(part.get("text").stringValue());
             } else if (anthropic && type.equals("tool_result")) {
                 JsonNode c = part.get("content");
@@ -620,7 +754,8 @@ public final class FakeLlm {
             for (var field : node.properties()) {
                 String name = field.getKey().toLowerCase(Locale.ROOT);
                 JsonNode value = field.getValue();
-                if (value.isString() && (name.equals("system") || name.equals("content") || name.equals("text"))) {
+                if (value.isString() && (name.equals("system") || name.equals("content") || name.equals("text")
+                        || name.equals("input") || name.equals("instructions") || name.equals("output"))) {
                     n += countWords(value.stringValue());
                 } else if (value.isContainer()) {
                     n += words(value);

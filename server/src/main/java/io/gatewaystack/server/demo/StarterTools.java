@@ -78,6 +78,12 @@ public final class StarterTools {
     private final Connection db;
     private final Path dbFile;
     private final DefaultJWTProcessor<SecurityContext> assertions;
+    /**
+     * Assertions already verified, by their exact text, until their {@code exp}: the gateway reuses one signed
+     * assertion per user for a while, so most calls skip the ES256 check. Bounded; cleared when full.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, JWTClaimsSet> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_VERIFIED = 10_000;
     private final SecretKeySpec userKeySecret;
 
     private StarterTools(Vertx vertx, HttpServer server, int port, Connection db, Path dbFile,
@@ -286,11 +292,19 @@ public final class StarterTools {
         if (assertion == null || assertion.isBlank()) {
             return error(401, "missing_identity_assertion", "The gateway's signed identity assertion (X-Gateway-Identity) is required.");
         }
-        JWTClaimsSet claims;
-        try {
-            claims = assertions.process(assertion, null);
-        } catch (Exception e) {
-            return error(401, "invalid_identity_assertion", "The identity assertion could not be verified.");
+        JWTClaimsSet claims = verified.get(assertion);
+        if (claims == null || claims.getExpirationTime() == null
+                || !claims.getExpirationTime().toInstant().isAfter(java.time.Instant.now())) {
+            try {
+                claims = assertions.process(assertion, null);
+            } catch (Exception e) {
+                verified.remove(assertion);
+                return error(401, "invalid_identity_assertion", "The identity assertion could not be verified.");
+            }
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear();
+            }
+            verified.put(assertion, claims);
         }
         String sub = claims.getSubject();
         String scopeClaim = claims.getClaim("scope") instanceof String s ? s : "";

@@ -1,5 +1,7 @@
 package io.gatewaystack.server.http;
 
+import io.gatewaystack.core.RequestIds;
+
 import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.GatewayError;
 import io.gatewaystack.core.HeaderField;

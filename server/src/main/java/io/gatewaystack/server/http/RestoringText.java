@@ -1,6 +1,7 @@
 package io.gatewaystack.server.http;
 
 import io.gatewaystack.transform.redact.PlaceholderRestorer;
+import io.gatewaystack.transform.response.StreamingRedactor;
 import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -10,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Puts the original values back into a streamed UTF-8 response body: pseudonym placeholders such as
- * {@code <EMAIL_1>} that the model saw become the user's real data again before the client gets them.
+ * {@code <EMAIL_1>} that the model saw become the user's real data again before the client gets them. Optionally
+ * scans the text first ({@link StreamingRedactor}, the route's response actions): scanning before restoring means
+ * the user's own values are never redacted on their way back.
  *
  * <p>Chunks may split both a multi-byte character and a placeholder; the decoder carries incomplete bytes and
  * the {@link PlaceholderRestorer} holds back only a possible partial placeholder, so nothing is buffered beyond
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RestoringText {
 
+    private final StreamingRedactor redactor;
     private final PlaceholderRestorer restorer;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
@@ -25,7 +29,18 @@ public final class RestoringText {
     private ByteBuffer carry = ByteBuffer.allocate(0);
 
     public RestoringText(PlaceholderRestorer restorer) {
+        this(null, restorer);
+    }
+
+    /** Either stage may be null (not both). */
+    public RestoringText(StreamingRedactor redactor, PlaceholderRestorer restorer) {
+        this.redactor = redactor;
         this.restorer = restorer;
+    }
+
+    /** The response scan found a type the route blocks: nothing more comes out. */
+    public boolean blocked() {
+        return redactor != null && redactor.blocked();
     }
 
     /** The restored text of this chunk (possibly empty while a placeholder or character is incomplete). */
@@ -36,7 +51,7 @@ public final class RestoringText {
         decoder.decode(in, out, false);
         carry = in.slice(); // an incomplete character at the end waits for the next chunk
         out.flip();
-        return encode(restorer.push(out));
+        return encode(restore(redact(out)));
     }
 
     /** Whatever was held back, at the end of the body. */
@@ -45,8 +60,17 @@ public final class RestoringText {
         decoder.decode(carry, out, true);
         decoder.flush(out);
         out.flip();
-        String tail = restorer.push(out) + restorer.finish();
+        String scanned = redactor == null ? out.toString() : redactor.push(out) + redactor.finish();
+        String tail = restorer == null ? scanned : restorer.push(scanned) + restorer.finish();
         return encode(tail);
+    }
+
+    private CharSequence redact(CharSequence text) {
+        return redactor == null ? text : redactor.push(text);
+    }
+
+    private String restore(CharSequence text) {
+        return restorer == null ? text.toString() : restorer.push(text);
     }
 
     private static Buffer encode(String text) {

@@ -50,6 +50,13 @@ public final class TargetHealth {
         return breaker(target).getState().name();
     }
 
+    /** Every breaker used so far (target → CLOSED, OPEN, HALF_OPEN...), for the admin console. */
+    public Map<String, String> states() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        breakers.forEach((name, b) -> out.put(name, b.getState().name()));
+        return out;
+    }
+
     private CircuitBreaker breaker(LlmSettings.Target target) {
         return breakers.computeIfAbsent(target.toString(), name -> CircuitBreaker.of(name, config));
     }

@@ -52,12 +52,12 @@ public final class Upstreams {
     }
 
     /** The request options for one call to a provider (completes on the caller's context via Vert.x). */
-    public Future<RequestOptions> request(LlmSettings.Provider provider, ApiFormat format, LlmProxy.Operation operation,
+    public Future<RequestOptions> request(LlmSettings.Provider provider, ApiFormat format, String path,
                                           boolean stream, RequestContext ctx) {
-        String url = url(provider, format, operation);
+        String url = url(provider, path);
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         String userToken = BearerToken.fromAuthorizationHeader(ctx.headers().get("Authorization"));
-        return pin(provider, url).compose(pinned -> Future.fromCompletionStage(
+        return pin(provider, url).compose(pinned -> onContext(
                 credentials.headersFor(provider.auth(), userToken, ctx.identity()), context).map(auth -> {
             RequestOptions options = PinnedAddresses.requestOptions(pinned)
                     .setMethod(HttpMethod.POST)
@@ -82,13 +82,24 @@ public final class Upstreams {
         }));
     }
 
-    static String url(LlmSettings.Provider provider, ApiFormat format, LlmProxy.Operation operation) {
+    /**
+     * A stage as a future on the caller's context. An already completed stage (API keys, a cached token) is taken as
+     * it is: no hop through the event loop's task queue, which under load would wait behind other connections' I/O.
+     */
+    private static <T> Future<T> onContext(java.util.concurrent.CompletionStage<T> stage, io.vertx.core.Context context) {
+        CompletableFuture<T> future = stage.toCompletableFuture();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            return Future.succeededFuture(future.join());
+        }
+        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+    }
+
+    /** The provider's base URL with {@code path} ({@code /chat/completions}, {@code /messages}, {@code /responses}...) appended. */
+    static String url(LlmSettings.Provider provider, String path) {
         String base = provider.baseUrl().toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        String path = operation == LlmProxy.Operation.EMBEDDINGS ? "/embeddings"
-                : format == ApiFormat.ANTHROPIC_MESSAGES ? "/messages" : "/chat/completions";
         String url = base + path;
         return provider.apiVersion() == null ? url : url + "?api-version=" + provider.apiVersion();
     }

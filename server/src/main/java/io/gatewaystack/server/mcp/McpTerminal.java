@@ -4,6 +4,7 @@ import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.GatewayError;
 import io.gatewaystack.core.RequestBody;
 import io.gatewaystack.core.RequestContext;
+import io.gatewaystack.identity.BearerToken;
 import io.gatewaystack.mcp.JsonRpc;
 import io.gatewaystack.mcp.McpHttpRequest;
 import io.gatewaystack.mcp.McpHttpResponse;
@@ -14,9 +15,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.gatewaystack.transform.ResponseGuard;
+import io.gatewaystack.transform.TransformLayer;
+import io.gatewaystack.transform.json.BodyShape;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The MCP endpoint ({@code /mcp}, Streamable HTTP) as a terminal: {@code POST} runs {@link McpServer#post},
@@ -24,16 +30,31 @@ import tools.jackson.databind.JsonNode;
  * they expire). Needs {@code ReadBody} (and {@code McpResource}) earlier in the chain.
  *
  * <p>Response format: {@code application/json} — the transport lets the server choose JSON or SSE for every
- * answer, and every answer here is a single JSON-RPC message (or batch). A client whose Accept names
- * {@code text/event-stream} but not JSON gets the same message as one SSE {@code message} event. An Accept that
+ * answer, and every answer here is a single JSON-RPC message (or batch). Two exceptions: a client whose Accept
+ * names {@code text/event-stream} but not JSON gets the message as one SSE {@code message} event; and an answer
+ * that is still being worked on after {@link #STREAM_AFTER_MS} (a slow tool) to a client that accepts SSE becomes
+ * an SSE stream with keep-alive comments, so idle timeouts of proxies in between do not cut it. An Accept that
  * allows neither: 406.
  */
 public final class McpTerminal implements Terminal {
 
+    /** Default: a tool call still running after this long is answered as an SSE stream (when the client accepts one). */
+    public static final long STREAM_AFTER_MS = 2_000;
+    /** Default: how often a streamed answer sends an SSE comment while the tool runs. */
+    public static final long KEEP_ALIVE_MS = 15_000;
+
     private final McpServer server;
+    private final long streamAfterMs;
+    private final long keepAliveMs;
 
     public McpTerminal(McpServer server) {
+        this(server, STREAM_AFTER_MS, KEEP_ALIVE_MS);
+    }
+
+    public McpTerminal(McpServer server, long streamAfterMs, long keepAliveMs) {
         this.server = server;
+        this.streamAfterMs = Math.max(1, streamAfterMs);
+        this.keepAliveMs = Math.max(1, keepAliveMs);
     }
 
     @Override
@@ -61,20 +82,24 @@ public final class McpTerminal implements Terminal {
                     "Not Acceptable: the client must accept application/json and text/event-stream.")), Format.JSON);
             return;
         }
-        RequestBody body = ctx.body();
-        JsonRpc.Parsed parsed = body == null ? JsonRpc.parse(new byte[0])
-                : body.json() != null ? JsonRpc.parse(body.json()) : JsonRpc.parse(body.raw());
+        JsonRpc.Parsed parsed = io.gatewaystack.mcp.McpResource.parsed(ctx); // parsed once, unless a layer replaced the body
         McpHttpRequest mcp = new McpHttpRequest(parsed, request.getHeader(McpServer.SESSION_HEADER),
                 request.getHeader(McpServer.VERSION_HEADER), request.getHeader("Origin"), ctx.identity(), ctx.requestId(),
-                UpstreamHeaders.of(ctx));
+                UpstreamHeaders.of(ctx), BearerToken.fromAuthorizationHeader(request.getHeader("Authorization")));
         Context eventLoop = Vertx.currentContext();
-        server.post(mcp).whenComplete((answer, failure) -> {
+        java.util.concurrent.CompletableFuture<McpHttpResponse> answer = server.post(mcp).toCompletableFuture();
+        SseKeepAlive stream = acceptsSse(accept) && !answer.isDone() && eventLoop != null
+                ? new SseKeepAlive(request, eventLoop.owner(), streamAfterMs, keepAliveMs) : null;
+        answer.whenComplete((answered, failure) -> {
             McpHttpResponse r = failure != null
                     ? McpHttpResponse.of(500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "Internal error."))
-                    : answer;
+                    : answered;
             Runnable finish = () -> {
                 record(ctx, r.toolOutcome());
-                write(request, r, format);
+                inspectResults(ctx, r.body(), request.response());
+                if (stream == null || !stream.finish(r)) {
+                    write(request, r, format);
+                }
             };
             if (eventLoop == null || Vertx.currentContext() == eventLoop) {
                 finish.run();
@@ -82,6 +107,72 @@ public final class McpTerminal implements Terminal {
                 eventLoop.runOnContext(v -> finish.run());
             }
         });
+    }
+
+    private static boolean acceptsSse(String accept) {
+        return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream");
+    }
+
+    /**
+     * A slow answer (a tool call still running after {@code streamAfterMs}) to a client that accepts SSE becomes
+     * an SSE stream: headers go out, then an SSE comment every {@code keepAliveMs} so proxies and load
+     * balancers with idle timeouts keep the connection, then the answer as one {@code message} event. Only answers
+     * that were not ready at once are streamed, and those are always 200s: every non-200 the MCP server gives is
+     * decided before it calls a tool. Runs on the request's event loop.
+     */
+    private static final class SseKeepAlive {
+        private final HttpServerRequest request;
+        private final Vertx vertx;
+        private final long keepAliveMs;
+        private final long startTimer;
+        private long keepAliveTimer = -1;
+        private boolean streaming;
+        private boolean finished;
+
+        SseKeepAlive(HttpServerRequest request, Vertx vertx, long streamAfterMs, long keepAliveMs) {
+            this.request = request;
+            this.vertx = vertx;
+            this.keepAliveMs = keepAliveMs;
+            this.startTimer = vertx.setTimer(streamAfterMs, t -> start());
+        }
+
+        private void start() {
+            HttpServerResponse response = request.response();
+            if (finished || response.ended() || response.closed()) {
+                return;
+            }
+            streaming = true;
+            response.setStatusCode(200).setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream")
+                    .putHeader("Cache-Control", "no-store")
+                    .putHeader("X-Accel-Buffering", "no");
+            response.write(": the tool is still running\n\n");
+            keepAliveTimer = vertx.setPeriodic(keepAliveMs, t -> {
+                if (response.ended() || response.closed()) {
+                    vertx.cancelTimer(t);
+                } else {
+                    response.write(": keep-alive\n\n");
+                }
+            });
+        }
+
+        /** Ends the stream with the answer; false when no stream was started (the caller writes the answer). */
+        boolean finish(McpHttpResponse r) {
+            finished = true;
+            vertx.cancelTimer(startTimer);
+            if (keepAliveTimer >= 0) {
+                vertx.cancelTimer(keepAliveTimer);
+            }
+            if (!streaming) {
+                return false;
+            }
+            HttpServerResponse response = request.response();
+            if (!response.ended() && !response.closed()) {
+                byte[] json = r.body() == null ? new byte[0] : JsonRpc.MAPPER.writeValueAsBytes(r.body());
+                response.end(Buffer.buffer("event: message\ndata: ").appendBytes(json).appendString("\n\n"));
+            }
+            return true;
+        }
     }
 
     private enum Format { JSON, SSE }
@@ -100,6 +191,38 @@ public final class McpTerminal implements Terminal {
             case DENIED -> ctx.rejection(GatewayError.of(ErrorCode.POLICY_DENIED, "The tool's backend denied the call."));
             case TIMEOUT -> ctx.failure(GatewayError.of(ErrorCode.UPSTREAM_TIMEOUT, "The tool's backend did not answer in time."));
             case FAILED -> ctx.failure(GatewayError.of(ErrorCode.UPSTREAM_ERROR, "The tool's backend failed."));
+        }
+    }
+
+    /**
+     * The transform's response side on tool results: scanned where the route scans responses (a result holding a
+     * type the route blocks becomes an {@code isError} result, recorded as {@code content_blocked}), then the
+     * request's pseudonyms restored, so the user sees their own values where the tool echoed placeholders.
+     */
+    static void inspectResults(RequestContext ctx, JsonNode body, HttpServerResponse response) {
+        if (body == null) {
+            return;
+        }
+        ResponseGuard guard = TransformLayer.responseGuard(ctx).orElse(null);
+        for (JsonNode message : body.isArray() ? body.values() : List.of(body)) {
+            if (!(message instanceof ObjectNode m) || !(m.get("result") instanceof ObjectNode)) {
+                continue;
+            }
+            if (guard != null) {
+                guard.inspectJson(m, BodyShape.MCP_TOOLS_CALL);
+                if (guard.blocked()) {
+                    ctx.rejection(guard.blockedError());
+                    ObjectNode result = m.putObject("result");
+                    result.putArray("content").addObject().put("type", "text").put("text", guard.blockedError().description());
+                    result.put("isError", true);
+                    continue;
+                }
+            }
+            TransformLayer.restorePseudonyms(ctx, m, BodyShape.MCP_TOOLS_CALL);
+        }
+        String redacted = guard == null ? null : guard.redactedHeader();
+        if (redacted != null && !response.headWritten()) { // a slow answer may already be streaming (SSE)
+            response.headers().set(TransformLayer.REDACTED_HEADER, redacted);
         }
     }
 

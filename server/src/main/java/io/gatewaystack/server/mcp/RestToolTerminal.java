@@ -11,6 +11,9 @@ import io.gatewaystack.core.ErrorCode;
 import io.gatewaystack.core.GatewayError;
 import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.Terminal;
+import io.gatewaystack.transform.ResponseGuard;
+import io.gatewaystack.transform.TransformLayer;
+import io.gatewaystack.transform.json.BodyShape;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,6 +59,21 @@ public final class RestToolTerminal implements Terminal {
                     errors.send(request, ctx, GatewayError.of(ErrorCode.INTERNAL_ERROR, "The gateway could not call the tool."));
                     return;
                 }
+                // the result is scanned where the route scans responses, then the request's pseudonyms restored
+                ResponseGuard guard = TransformLayer.responseGuard(ctx).orElse(null);
+                if (guard != null && r.body() != null) {
+                    guard.inspectJson(r.body(), BodyShape.ANY_JSON);
+                    if (guard.blocked()) {
+                        ctx.rejection(guard.blockedError());
+                        errors.send(request, ctx, guard.blockedError());
+                        return;
+                    }
+                    String redacted = guard.redactedHeader();
+                    if (redacted != null) {
+                        response.headers().set(TransformLayer.REDACTED_HEADER, redacted);
+                    }
+                }
+                TransformLayer.restorePseudonyms(ctx, r.body(), BodyShape.ANY_JSON);
                 response.setStatusCode(r.status()).putHeader("Content-Type", "application/json")
                         .putHeader("Cache-Control", "no-store")
                         .end(Buffer.buffer(JsonRpc.MAPPER.writeValueAsBytes(r.body())));

@@ -78,9 +78,56 @@ public final class VertxToolInvoker implements ToolInvoker {
 
     @Override
     public CompletionStage<BackendResponse> invoke(ToolCall call) {
-        CompletableFuture<BackendResponse> result = new CompletableFuture<>();
-        Context context = vertx.getOrCreateContext();
-        long timeoutMs = Math.max(1, call.tool().timeout().toMillis());
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "application/json");
+        if (call.requestId() != null) {
+            headers.put("X-Request-Id", call.requestId());
+        }
+        if (call.identity() != null) {
+            putExtra(headers, call.extraHeaders());
+            headers.putAll(identityHeaders.apply(call.identity())); // identity always wins
+        }
+        return post(vertx.getOrCreateContext(), call.tool().backendUrl(), call.tool().timeout().toMillis(), headers,
+                JsonRpc.MAPPER.writeValueAsBytes(call.arguments()))
+                .thenApply(r -> new BackendResponse(r.status(), r.contentType(), r.body()));
+    }
+
+    /** The calling event loop's context (or a new one off Vert.x threads). */
+    Context context() {
+        return vertx.getOrCreateContext();
+    }
+
+    /** The caller's identity headers (with the signed assertion when the gateway signs one). */
+    Map<String, String> identityHeaders(Identity identity) {
+        return identity == null ? Map.of() : identityHeaders.apply(identity);
+    }
+
+    /** Adds the layers' extra headers, never over authentication or identity headers. */
+    static void putExtra(Map<String, String> headers, Map<String, String> extra) {
+        extra.forEach((name, value) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals("authorization") && !IdentityHeaders.RESERVED.contains(lower)
+                    && !lower.equals("mcp-session-id") && !lower.equals("mcp-protocol-version")) {
+                headers.put(name, value);
+            }
+        });
+    }
+
+    /** What one POST got back; {@code sessionId} is the {@code Mcp-Session-Id} header (null when absent). */
+    record Posted(int status, String contentType, String sessionId, byte[] body) {
+    }
+
+    /**
+     * POSTs {@code body} to {@code url} with exactly these headers, within {@code timeoutMs} (connect, answer and
+     * body), with the SSRF guard and the size cap. Completes with any status, or exceptionally with a
+     * {@link ToolCallException}. Used for tool backends and for upstream MCP servers.
+     *
+     * @param context where the request runs (the caller's event loop)
+     */
+    CompletableFuture<Posted> post(Context context, String url, long timeout, Map<String, String> headers, byte[] bytes) {
+        CompletableFuture<Posted> result = new CompletableFuture<>();
+        long timeoutMs = Math.max(1, timeout);
         AtomicBoolean done = new AtomicBoolean();
         HttpClientRequest[] sent = new HttpClientRequest[1];
         long timer = vertx.setTimer(timeoutMs, t -> {
@@ -92,7 +139,7 @@ public final class VertxToolInvoker implements ToolInvoker {
             }
         });
         Runnable cancelTimer = () -> vertx.cancelTimer(timer);
-        target(call.tool().backendUrl()).whenComplete((options, failure) -> context.runOnContext(v -> {
+        target(url).whenComplete((options, failure) -> context.runOnContext(v -> {
             if (failure != null) {
                 finish(done, cancelTimer, result, null, failure);
                 return;
@@ -100,23 +147,9 @@ public final class VertxToolInvoker implements ToolInvoker {
             if (done.get()) {
                 return;
             }
-            options.setMethod(HttpMethod.POST).setFollowRedirects(false)
-                    .setConnectTimeout(timeoutMs)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Accept", "application/json");
-            if (call.requestId() != null) {
-                options.putHeader("X-Request-Id", call.requestId());
-            }
-            if (call.identity() != null) {
-                call.extraHeaders().forEach((name, value) -> {
-                    String lower = name.toLowerCase(java.util.Locale.ROOT);
-                    if (!lower.equals("authorization") && !io.gatewaystack.proxy.IdentityHeaders.RESERVED.contains(lower)) {
-                        options.putHeader(name, value);
-                    }
-                });
-                identityHeaders.apply(call.identity()).forEach(options::putHeader); // identity always wins
-            }
-            Buffer body = Buffer.buffer(JsonRpc.MAPPER.writeValueAsBytes(call.arguments()));
+            options.setMethod(HttpMethod.POST).setFollowRedirects(false).setConnectTimeout(timeoutMs);
+            headers.forEach(options::putHeader);
+            Buffer body = Buffer.buffer(bytes);
             client.request(options).onComplete(requested -> {
                 if (requested.failed()) {
                     finish(done, cancelTimer, result, null, requested.cause());
@@ -142,15 +175,16 @@ public final class VertxToolInvoker implements ToolInvoker {
                     });
                     response.exceptionHandler(e -> finish(done, cancelTimer, result, null, e));
                     response.endHandler(end -> finish(done, cancelTimer, result,
-                            new BackendResponse(response.statusCode(), response.getHeader("Content-Type"), received.getBytes()), null));
+                            new Posted(response.statusCode(), response.getHeader("Content-Type"),
+                                    response.getHeader("Mcp-Session-Id"), received.getBytes()), null));
                 });
             });
         }));
         return result;
     }
 
-    private static void finish(AtomicBoolean done, Runnable cancelTimer, CompletableFuture<BackendResponse> result,
-                               BackendResponse response, Throwable failure) {
+    private static void finish(AtomicBoolean done, Runnable cancelTimer, CompletableFuture<Posted> result,
+                               Posted response, Throwable failure) {
         if (!done.compareAndSet(false, true)) {
             return;
         }

@@ -40,6 +40,9 @@ public final class HealthRoutes {
         return (request, ctx) -> {
             List<IssuerStatus> issuers = verifier.status();
             boolean keysAvailable = !issuers.isEmpty() && issuers.stream().allMatch(s -> s.keyCount() > 0);
+            if (!keysAvailable) {
+                retryKeyFetch();
+            }
             Map<String, Object> jwks = new LinkedHashMap<>();
             jwks.put("ok", keysAvailable);
             jwks.put("issuers", issuers.stream().map(HealthRoutes::brief).toList());
@@ -70,6 +73,28 @@ public final class HealthRoutes {
                     .putHeader("Cache-Control", "no-store")
                     .end(JsonBodies.encode(body));
         };
+    }
+
+    /** Nanos of the last background key fetch started by a health check. */
+    private final java.util.concurrent.atomic.AtomicLong lastKeyFetch = new java.util.concurrent.atomic.AtomicLong(
+            System.nanoTime() - KEY_FETCH_EVERY_NANOS);
+    private static final long KEY_FETCH_EVERY_NANOS = 5_000_000_000L;
+
+    /**
+     * Keys are fetched at start and then on demand (a token with an unknown kid). If the start-up fetch failed (the
+     * IdP was down or slow), nothing would fetch again until a token arrived — and a load balancer sends no traffic
+     * to a replica whose health is 503. So a failing health check starts a background fetch, at most every 5 s.
+     */
+    private void retryKeyFetch() {
+        long last = lastKeyFetch.get();
+        long now = System.nanoTime();
+        if (now - last >= KEY_FETCH_EVERY_NANOS && lastKeyFetch.compareAndSet(last, now)) {
+            try {
+                blocking.execute(verifier::warmUp);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                lastKeyFetch.set(last); // busy: the next health check tries again
+            }
+        }
     }
 
     public Terminal identityProvider() {

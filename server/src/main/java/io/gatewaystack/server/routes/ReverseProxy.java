@@ -11,6 +11,7 @@ import io.gatewaystack.proxy.IdentityHeaders;
 import io.gatewaystack.proxy.IdentityInjection;
 import io.gatewaystack.proxy.ProxyConfig;
 import io.gatewaystack.proxy.UpstreamPath;
+import io.gatewaystack.transform.ResponseGuard;
 import io.gatewaystack.transform.TransformLayer;
 import io.gatewaystack.server.http.BodyReader;
 import io.gatewaystack.server.http.BoundedReadStream;
@@ -194,7 +195,7 @@ public final class ReverseProxy implements Terminal {
         if (response.headers().get("Content-Length") == null && !"HEAD".equals(request.method().name())) {
             response.setChunked(true);
         }
-        relayBody(upstream, response, restoring);
+        relayBody(request, ctx, upstream, response, restoring);
     }
 
     /**
@@ -202,15 +203,22 @@ public final class ReverseProxy implements Terminal {
      * (JSON-escaped inside JSON and SSE bodies).
      */
     private static RestoringText restorerFor(RequestContext ctx, String contentType) {
-        var pseudonyms = TransformLayer.pseudonyms(ctx);
-        if (pseudonyms.isEmpty() || contentType == null) {
+        if (contentType == null) {
             return null;
         }
         String type = contentType.toLowerCase(Locale.ROOT);
-        if (type.contains("json") || type.contains("event-stream")) {
-            return new RestoringText(pseudonyms.get().jsonRestorer());
+        boolean json = type.contains("json") || type.contains("event-stream");
+        if (!json && !type.startsWith("text/")) {
+            return null; // binary bodies pass as they are
         }
-        return type.startsWith("text/") ? new RestoringText(pseudonyms.get().restorer()) : null;
+        var pseudonyms = TransformLayer.pseudonyms(ctx);
+        var guard = TransformLayer.responseGuard(ctx);
+        if (pseudonyms.isEmpty() && guard.isEmpty()) {
+            return null;
+        }
+        // the route's response scan (raw text: JSON, SSE or plain) runs before the pseudonyms are restored
+        return new RestoringText(guard.map(g -> g.stream()).orElse(null),
+                pseudonyms.map(p -> json ? p.jsonRestorer() : p.restorer()).orElse(null));
     }
 
     /**
@@ -219,7 +227,8 @@ public final class ReverseProxy implements Terminal {
      * response), and an upstream that breaks mid-response resets the client's stream rather than ending it as
      * if complete.
      */
-    private static void relayBody(HttpClientResponse upstream, HttpServerResponse response, RestoringText restoring) {
+    private void relayBody(HttpServerRequest request, RequestContext ctx, HttpClientResponse upstream,
+                           HttpServerResponse response, RestoringText restoring) {
         upstream.handler(chunk -> {
             if (response.closed() || response.ended()) {
                 upstream.handler(null);
@@ -227,6 +236,13 @@ public final class ReverseProxy implements Terminal {
                 return;
             }
             Buffer out = restoring == null ? chunk : restoring.push(chunk);
+            if (restoring != null && restoring.blocked()) {
+                upstream.handler(null);
+                upstream.exceptionHandler(ignored -> { });
+                upstream.request().reset();
+                endBlocked(request, ctx, response, out);
+                return;
+            }
             if (out.length() > 0) {
                 response.write(out);
             }
@@ -244,11 +260,44 @@ public final class ReverseProxy implements Terminal {
             if (!response.ended() && !response.closed()) {
                 if (restoring == null) {
                     response.end();
-                } else {
-                    response.end(restoring.finish());
+                    return;
                 }
+                Buffer tail = restoring.finish();
+                TransformLayer.responseGuard(ctx).ifPresent(ResponseGuard::record);
+                if (restoring.blocked()) {
+                    endBlocked(request, ctx, response, tail);
+                    return;
+                }
+                // a body that fit in the scan's hold-back is still unsent: its header can count the answer too
+                String redacted = response.headWritten() ? null
+                        : TransformLayer.responseGuard(ctx).map(g -> g.redactedHeader()).orElse(null);
+                if (redacted != null) {
+                    response.headers().set(TransformLayer.REDACTED_HEADER, redacted);
+                }
+                response.end(tail);
             }
         });
+    }
+
+    /**
+     * The response scan found a type this route blocks. Nothing of the finding was sent (it was in the held-back
+     * tail). When nothing at all was sent yet the client gets 403 {@code content_blocked}; otherwise the scanned
+     * part goes out and the stream is reset, so the body cannot be taken for complete.
+     */
+    private void endBlocked(HttpServerRequest request, RequestContext ctx, HttpServerResponse response, Buffer scanned) {
+        ResponseGuard guard = TransformLayer.responseGuard(ctx).orElseThrow();
+        guard.record();
+        var error = guard.blockedError();
+        ctx.rejection(error);
+        if (!response.headWritten()) {
+            response.headers().clear();
+            errors.send(request, ctx, error);
+            return;
+        }
+        if (scanned.length() > 0) {
+            response.write(scanned);
+        }
+        response.reset();
     }
 
     private void upstreamFailed(HttpServerRequest request, RequestContext ctx, Throwable cause) {

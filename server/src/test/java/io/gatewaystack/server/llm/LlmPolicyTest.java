@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Policy "modify" effects on LLM calls, observed at the provider: rerouted model, capped tokens, added header. */
+/**
+ * Policy "modify" effects on LLM calls, observed at the provider: rerouted model, capped tokens (chat and Responses
+ * API), added header.
+ */
 class LlmPolicyTest {
 
     @Test
@@ -72,6 +75,25 @@ class LlmPolicyTest {
                         assertThat(seen.get("model").asString()).isEqualTo("big");
                         assertThat(fake.lastHeader("X-Plan")).isNull();
                     }
+                }
+                // the Responses API names its cap max_output_tokens: the policy's cap lands there, asked for or not
+                for (String responses : new String[] {
+                        "{\"model\":\"big\",\"input\":\"one two three four five six seven\"}",
+                        "{\"model\":\"big\",\"max_output_tokens\":500,\"input\":\"one two three four five six seven\"}"}) {
+                    String answer = client.request(new RequestOptions().setMethod(HttpMethod.POST)
+                                    .setAbsoluteURI("http://127.0.0.1:" + gateway.port() + "/v1/responses")
+                                    .putHeader("Authorization", "Bearer " + issuer.token("u-free", Map.of("plan", "free")))
+                                    .putHeader("Content-Type", "application/json"))
+                            .compose(r -> r.send(Buffer.buffer(responses)))
+                            .compose(r -> r.body().map(Buffer::toString))
+                            .await(20, TimeUnit.SECONDS);
+                    JsonNode seen = JsonMapper.builder().build().readTree(fake.lastRequestBody());
+                    assertThat(seen.get("model").asString()).isEqualTo("echo");
+                    assertThat(seen.get("max_output_tokens").asInt()).isEqualTo(5);
+                    assertThat(seen.has("max_tokens")).isFalse();
+                    JsonNode out = JsonMapper.builder().build().readTree(answer);
+                    assertThat(out.get("status").asString()).isEqualTo("incomplete");
+                    assertThat(out.at("/output/0/content/0/text").asString()).isEqualTo("one two three four five");
                 }
             } finally {
                 gateway.stop();

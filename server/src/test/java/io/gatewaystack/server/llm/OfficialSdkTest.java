@@ -14,7 +14,16 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.gatewaystack.server.demo.DemoMode;
 import io.vertx.core.Vertx;
+import com.openai.models.responses.EasyInputMessage;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.ResponseUsage;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +83,114 @@ class OfficialSdkTest {
         OpenAIClient client = OpenAIOkHttpClient.builder().apiKey("not-a-token").baseUrl(base + "/v1").maxRetries(0).build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.chat().completions().create(
                         ChatCompletionCreateParams.builder().model("echo").addUserMessage("x").build()))
+                .isInstanceOf(com.openai.errors.UnauthorizedException.class);
+    }
+
+    // ------------------------------------------------------------------------------ Responses API (openai-java)
+
+    /** "echo" goes to the OpenAI-format provider's own /responses; "demo-smart" to the Anthropic one, translated. */
+    static final List<String> RESPONSES_MODELS = List.of("echo", "demo-smart");
+
+    private OpenAIClient openAi() {
+        return OpenAIOkHttpClient.builder().apiKey(token).baseUrl(base + "/v1").maxRetries(0).build();
+    }
+
+    private static String outputText(Response response) {
+        StringBuilder text = new StringBuilder();
+        response.output().forEach(item -> item.message().ifPresent(m ->
+                m.content().forEach(c -> c.outputText().ifPresent(t -> text.append(t.text())))));
+        return text.toString();
+    }
+
+    @Test
+    void openAiJavaSdkCreatesResponsesNativelyAndThroughTranslation() {
+        for (String model : RESPONSES_MODELS) {
+            Response response = openAi().responses().create(ResponseCreateParams.builder()
+                    .model(model).instructions("Answer briefly.").input("hello from the responses api").build());
+            response.validate(); // every field the SDK requires is there, in the right type
+            assertThat(outputText(response)).as(model).isEqualTo("hello from the responses api");
+            assertThat(response.status()).contains(ResponseStatus.COMPLETED);
+            assertThat(response.model().asString()).isEqualTo(model);
+            ResponseUsage usage = response.usage().orElseThrow();
+            assertThat(usage.inputTokens()).as(model).isGreaterThanOrEqualTo(6); // instructions + input words
+            assertThat(usage.outputTokens()).as(model).isEqualTo(5);
+            assertThat(usage.totalTokens()).isEqualTo(usage.inputTokens() + usage.outputTokens());
+        }
+        String seen = demo.llm().lastRequestBody(); // demo-smart reached the Anthropic API, translated
+        assertThat(seen).contains("\"system\":\"Answer briefly.\"").contains("\"user_id\":\"sdk-user\"");
+    }
+
+    @Test
+    void openAiJavaSdkStreamsResponsesAsTypedEvents() {
+        for (String model : RESPONSES_MODELS) {
+            List<ResponseStreamEvent> events = new ArrayList<>();
+            try (StreamResponse<ResponseStreamEvent> stream = openAi().responses().createStreaming(ResponseCreateParams.builder()
+                    .model(model).input("one two three four five").build())) {
+                stream.stream().forEach(events::add);
+            }
+            events.forEach(ResponseStreamEvent::validate);
+            StringBuilder deltas = new StringBuilder();
+            events.forEach(e -> e.outputTextDelta().ifPresent(d -> deltas.append(d.delta())));
+            assertThat(deltas.toString()).as(model).isEqualTo("one two three four five");
+            assertThat(events.get(0).created()).as(model).isPresent();
+            assertThat(events.stream().filter(e -> e.outputTextDelta().isPresent()).count()).as(model).isGreaterThan(1);
+            Response completed = events.getLast().completed().orElseThrow().response();
+            assertThat(outputText(completed)).isEqualTo("one two three four five");
+            assertThat(completed.usage().orElseThrow().outputTokens()).as(model).isEqualTo(5);
+            List<Long> sequence = events.stream().map(OfficialSdkTest::sequenceNumber).filter(n -> n >= 0).toList();
+            assertThat(sequence).as(model).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    private static long sequenceNumber(ResponseStreamEvent e) {
+        return e.created().map(c -> c.sequenceNumber())
+                .or(() -> e.outputTextDelta().map(d -> d.sequenceNumber()))
+                .or(() -> e.completed().map(c -> c.sequenceNumber()))
+                .orElse(-1L);
+    }
+
+    @Test
+    void responsesTakeInputItemsAndTheEchoIsTheLastUserMessage() {
+        List<ResponseInputItem> items = List.of(
+                ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER).content("first question").build()),
+                ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.ASSISTANT).content("first answer").build()),
+                ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER).content("second question").build()));
+        for (String model : RESPONSES_MODELS) {
+            Response response = openAi().responses().create(ResponseCreateParams.builder().model(model).inputOfResponse(items).build());
+            assertThat(outputText(response)).as(model).isEqualTo("second question");
+        }
+    }
+
+    @Test
+    void piiInResponsesInputIsPseudonymisedForTheProviderAndRestoredForTheUser() {
+        for (String model : RESPONSES_MODELS) {
+            Response response = openAi().responses().create(ResponseCreateParams.builder()
+                    .model(model).input("write to carol@example.com today").build());
+            assertThat(demo.llm().lastRequestBody()).as(model).doesNotContain("carol@example.com").contains("<EMAIL_1>");
+            assertThat(outputText(response)).as(model).isEqualTo("write to carol@example.com today");
+        }
+    }
+
+    @Test
+    void responsesCutByMaxOutputTokensAreIncomplete() {
+        for (String model : RESPONSES_MODELS) {
+            Response response = openAi().responses().create(ResponseCreateParams.builder()
+                    .model(model).input("a b c d e f").maxOutputTokens(3L).build());
+            assertThat(response.status()).as(model).contains(ResponseStatus.INCOMPLETE);
+            assertThat(response.incompleteDetails().orElseThrow().reason().orElseThrow().asString()).isEqualTo("max_output_tokens");
+            assertThat(outputText(response)).as(model).isEqualTo("a b c");
+        }
+    }
+
+    @Test
+    void responsesErrorsReachTheSdkAsItsOwnExceptions() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> openAi().responses().create(
+                        ResponseCreateParams.builder().model("no-such-model").input("x").build()))
+                .isInstanceOf(com.openai.errors.NotFoundException.class)
+                .hasMessageContaining("no-such-model");
+        OpenAIClient stranger = OpenAIOkHttpClient.builder().apiKey("not-a-token").baseUrl(base + "/v1").maxRetries(0).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stranger.responses().create(
+                        ResponseCreateParams.builder().model("echo").input("x").build()))
                 .isInstanceOf(com.openai.errors.UnauthorizedException.class);
     }
 }

@@ -24,7 +24,7 @@ import io.gatewaystack.server.http.ErrorResponder;
 import io.gatewaystack.server.http.GatewayRoute;
 import io.gatewaystack.server.http.Ports;
 import io.gatewaystack.server.http.PublicUrls;
-import io.gatewaystack.server.http.RequestIds;
+import io.gatewaystack.core.RequestIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;

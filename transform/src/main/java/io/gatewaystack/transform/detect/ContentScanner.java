@@ -20,6 +20,8 @@ public final class ContentScanner {
     private final Detector[] onAssignment;
     private final List<CustomDetector> custom;
     private final Set<String> onlyTypes;
+    /** no word-start detector can match at a plain lower-case word: such words are skipped whole */
+    private final boolean skipPlainLowercaseWords;
 
     /** All findings of these detectors. */
     public ContentScanner(List<Detector> builtins, List<CustomDetector> custom) {
@@ -47,6 +49,13 @@ public final class ContentScanner {
         this.onDoubleColon = select(builtins, Trigger.DOUBLE_COLON);
         this.onAssignment = select(builtins, Trigger.ASSIGNMENT);
         this.custom = List.copyOf(custom);
+        this.skipPlainLowercaseWords = java.util.Arrays.stream(words)
+                .noneMatch(d -> canStartLowercase(d) && d.mayStartPlainLowercaseWord());
+    }
+
+    private static boolean canStartLowercase(Detector d) {
+        for (char c = 'a'; c <= 'z'; c++) if (d.canStartWith(c)) return true;
+        return false;
     }
 
     private static Detector[] select(List<Detector> all, Trigger trigger) {
@@ -63,6 +72,17 @@ public final class ContentScanner {
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
             boolean word = Chars.isWord(c);
+            if (word && !prevWord && c >= 'a' && c <= 'z' && skipPlainLowercaseWords) {
+                // most of prose: a run of lower-case letters ending in a space or punctuation can start no match
+                int j = i + 1;
+                while (j < n && text.charAt(j) >= 'a' && text.charAt(j) <= 'z') j++;
+                char after = j < n ? text.charAt(j) : ' ';
+                if (!Chars.isWord(after) && after != '-' && after != ':') {
+                    i = j - 1;
+                    prevWord = true;
+                    continue;
+                }
+            }
             if (word) {
                 if (!prevWord && c < 128) {
                     run(onNumberStart[c], text, i, state, out);

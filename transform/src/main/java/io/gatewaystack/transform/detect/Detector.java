@@ -24,6 +24,15 @@ public interface Detector {
     }
 
     /**
+     * Whether a match can start at a word made only of ASCII lower-case letters that ends at a char other than a
+     * word char, {@code '-'} or {@code ':'} (so at "could " or "value,"). Answering false lets the scanner skip such
+     * words, most of a prose text, in one step. Only for word-start detectors; the safe default is true.
+     */
+    default boolean mayStartPlainLowercaseWord() {
+        return true;
+    }
+
+    /**
      * Looks for a match around {@code pos} and adds what it finds to {@code out}. Must not throw on any input and
      * must look at most a bounded number of chars (or use {@link ScanState} to share a longer search).
      */

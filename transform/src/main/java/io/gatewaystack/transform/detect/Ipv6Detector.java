@@ -22,6 +22,9 @@ public final class Ipv6Detector implements Detector {
     @Override public Trigger trigger() { return trigger; }
     @Override public boolean canStartWith(char c) { return Chars.isHex(c) || c == ':'; }
 
+    /** False: an address starting with hex letters continues with a digit or ':'. */
+    @Override public boolean mayStartPlainLowercaseWord() { return false; }
+
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {
         int n = text.length();

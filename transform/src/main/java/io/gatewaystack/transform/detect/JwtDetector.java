@@ -16,6 +16,9 @@ public final class JwtDetector implements Detector {
     @Override public Trigger trigger() { return Trigger.WORD_START; }
     @Override public boolean canStartWith(char c) { return c == 'e'; }
 
+    /** False: a JWT starts with "eyJ" (an upper-case J). */
+    @Override public boolean mayStartPlainLowercaseWord() { return false; }
+
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {
         if (!text.startsWith("eyJ", pos)) return;

@@ -14,10 +14,15 @@ import java.util.TreeMap;
  */
 public final class OverlapResolver {
 
-    private static final Comparator<Finding> RANK = Comparator.comparingDouble(Finding::confidence).reversed()
-            .thenComparing(Comparator.comparingInt(Finding::length).reversed())
-            .thenComparingInt(Finding::start)
-            .thenComparing(Finding::type);
+    /** One explicit method rather than a chain of comparators: it runs n log n times per scan of dense text. */
+    private static final Comparator<Finding> RANK = (a, b) -> {
+        int c = Double.compare(b.confidence(), a.confidence());
+        if (c != 0) return c;
+        c = Integer.compare(b.length(), a.length());
+        if (c != 0) return c;
+        c = Integer.compare(a.start(), b.start());
+        return c != 0 ? c : a.type().compareTo(b.type());
+    };
 
     private OverlapResolver() {}
 

@@ -2,6 +2,7 @@ package io.gatewaystack.transform.detect;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.List;
 
 /**
@@ -19,13 +20,29 @@ public final class PhoneDetector implements Detector {
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
+    private final int defaultCountryCode;
+    /** the default region's national (trunk) prefix, e.g. "0" for DE, "1" for US; null when it has none */
+    private final String nationalPrefix;
+    private final boolean asWrittenFirst;
 
     /** @param defaultRegion ISO 3166 alpha-2 region for numbers written without a country code, e.g. "US", "DE" */
     public PhoneDetector(String defaultRegion) {
+        this(defaultRegion, true);
+    }
+
+    /**
+     * @param asWrittenFirst try the digits as written before libphonenumber's full parse (see {@link #validAsWritten});
+     *                       false only to compare the two in tests
+     */
+    PhoneDetector(String defaultRegion, boolean asWrittenFirst) {
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(defaultRegion)) {
             throw new IllegalArgumentException("unknown phone region: " + defaultRegion);
         }
         this.defaultRegion = defaultRegion;
+        this.defaultCountryCode = util.getCountryCodeForRegion(defaultRegion);
+        String prefix = util.getNddPrefixForRegion(defaultRegion, true);
+        this.nationalPrefix = prefix == null || prefix.isEmpty() || !prefix.chars().allMatch(c -> c >= '0' && c <= '9') ? null : prefix;
+        this.asWrittenFirst = asWrittenFirst;
     }
 
     @Override public List<String> types() { return List.of(TYPE); }
@@ -46,10 +63,16 @@ public final class PhoneDetector implements Detector {
         // The groups of a candidate already judged are not candidates of their own: without this, "1.1.1.1..."
         // would ask libphonenumber (microseconds per call) at every digit.
         if (state.insidePhoneCandidate(pos)) return;
-        // An SSN, card or IP address found at this very start (checked by stricter rules, higher confidence) would
-        // win the overlap anyway: skip the comparatively costly libphonenumber parse.
+        // An SSN, card or IP address found at this very start with a higher confidence than a phone number here
+        // would get wins the overlap anyway: skip the comparatively costly libphonenumber check, and treat its
+        // digit groups as judged ("1111 1111 1111" inside a card, "168.10.20" inside an address).
+        double confidence = first == '+' ? 0.8 : 0.7;
         for (int k = out.size() - 1; k >= 0 && out.get(k).start() >= pos; k--) {
-            if (out.get(k).start() == pos && out.get(k).confidence() > 0.8) return;
+            Finding f = out.get(k);
+            if (f.start() == pos && f.confidence() > confidence) {
+                state.phoneCandidate(f.end());
+                return;
+            }
         }
         int digits = 0;
         int separators = 0;
@@ -78,17 +101,68 @@ public final class PhoneDetector implements Detector {
         if (lastDigitEnd < n && Chars.isWord(text.charAt(lastDigitEnd))) return;
         if (first != '+' && separators == 0 && digits < 10) return;
         if (looksLikeIsoDate(text, pos, lastDigitEnd)) return;
-        String candidate = text.substring(pos, lastDigitEnd);
+        if ((asWrittenFirst && validAsWritten(text, pos, lastDigitEnd, first == '+')) || validParsed(text, pos, lastDigitEnd, first == '+')) {
+            out.add(new Finding(TYPE, pos, lastDigitEnd, confidence));
+        }
+    }
+
+    /** libphonenumber's full parse (extraction, normalisation, prefix stripping, all regex-based), then validation. */
+    private boolean validParsed(String text, int from, int to, boolean international) {
         try {
-            var number = util.parse(candidate, defaultRegion);
+            var number = util.parse(text.substring(from, to), defaultRegion);
             // A national-format number belongs to the default region: checking only that region avoids
             // isValidNumber's walk over every region sharing the country code (about 25 for +1).
-            boolean valid = first == '+' ? util.isValidNumber(number) : util.isValidNumberForRegion(number, defaultRegion);
-            if (valid) {
-                out.add(new Finding(TYPE, pos, lastDigitEnd, first == '+' ? 0.8 : 0.7));
-            }
+            return international ? util.isValidNumber(number) : util.isValidNumberForRegion(number, defaultRegion);
         } catch (NumberParseException e) {
-            // not a phone number
+            return false; // not a phone number
         }
+    }
+
+    /**
+     * The fast path: the digits as written are taken as country code plus national number ({@code +44 20 7946 0958})
+     * or as the default region's national number, with or without its trunk prefix ({@code (650) 253-0000},
+     * {@code 030 1234567} in DE), and checked with the same libphonenumber metadata ({@code isValidNumber},
+     * {@code isValidNumberForRegion}). This skips {@code parse}, whose regex-based extraction and normalisation
+     * cost several times the validation itself. When it says no, the caller still asks the full parse, so a
+     * number is never missed that the parse would find; the fast path accepts only numbers whose digits, as
+     * written, are valid for the region.
+     */
+    private boolean validAsWritten(String text, int from, int to, boolean international) {
+        char[] digits = new char[15];
+        int n = 0;
+        for (int i = from; i < to && n < digits.length; i++) {
+            char c = text.charAt(i);
+            if (Chars.isDigit(c)) digits[n++] = c;
+        }
+        if (international) {
+            if (n == 0 || digits[0] == '0') return false; // no country code starts with 0
+            // country codes are prefix-free: the first 1-3 digits that name one are it
+            for (int ccLength = 1; ccLength <= 3 && ccLength < n; ccLength++) {
+                int cc = 0;
+                for (int k = 0; k < ccLength; k++) cc = cc * 10 + (digits[k] - '0');
+                if (!"ZZ".equals(util.getRegionCodeForCountryCode(cc))) { // ZZ: no such country code
+                    return util.isValidNumber(number(cc, digits, ccLength, n));
+                }
+            }
+            return false;
+        }
+        if (util.isValidNumberForRegion(number(defaultCountryCode, digits, 0, n), defaultRegion)) return true;
+        int p = nationalPrefix == null ? 0 : nationalPrefix.length();
+        if (p == 0 || n - p < 2 || !new String(digits, 0, p).equals(nationalPrefix)) return false;
+        return util.isValidNumberForRegion(number(defaultCountryCode, digits, p, n), defaultRegion);
+    }
+
+    /** A PhoneNumber for country code {@code cc} and the national number digits[from..to), leading zeros kept as libphonenumber keeps them. */
+    private static Phonenumber.PhoneNumber number(int cc, char[] digits, int from, int to) {
+        Phonenumber.PhoneNumber number = new Phonenumber.PhoneNumber().setCountryCode(cc);
+        long national = 0;
+        for (int k = from; k < to; k++) national = national * 10 + (digits[k] - '0');
+        if (to - from > 1 && digits[from] == '0') {
+            number.setItalianLeadingZero(true);
+            int zeros = 1;
+            while (zeros < to - from - 1 && digits[from + zeros] == '0') zeros++;
+            if (zeros != 1) number.setNumberOfLeadingZeros(zeros);
+        }
+        return number.setNationalNumber(national);
     }
 }

@@ -49,6 +49,9 @@ public final class TokenPrefixDetector implements Detector {
     @Override public Trigger trigger() { return Trigger.WORD_START; }
     @Override public boolean canStartWith(char c) { return c < 128 && byFirstChar[c] != null; }
 
+    /** False: every lower-case token prefix holds a '-' or '_' ("sk-", "ghp_", "xoxb-", "glpat-", "github_pat_"). */
+    @Override public boolean mayStartPlainLowercaseWord() { return false; }
+
     @Override
     public void detectAt(String text, int pos, ScanState state, List<Finding> out) {
         char c = text.charAt(pos);

@@ -19,6 +19,12 @@ public enum BodyShape {
     EMBEDDINGS,
     /** MCP {@code tools/call}: every string leaf of {@code params.arguments}; in a result, {@code result.content[].text}. */
     MCP_TOOLS_CALL,
+    /**
+     * A model's answer: OpenAI chat completions ({@code choices[].message.content} and tool call arguments,
+     * legacy {@code choices[].text}), Anthropic messages ({@code content[]} text blocks and tool_use input),
+     * OpenAI responses ({@code output[]} content parts, arguments, {@code output_text}).
+     */
+    ANSWER,
     /** Every string leaf anywhere (for /proxy and /tools bodies of unknown shape). Object keys are not scanned. */
     ANY_JSON;
 

@@ -42,6 +42,7 @@ public final class JsonTextWalker {
             case CHAT -> chat(root, out);
             case RESPONSES, EMBEDDINGS -> responses(root, out);
             case MCP_TOOLS_CALL -> mcp(root, out);
+            case ANSWER -> answer(root, out);
             default -> allStrings(root, "", 0, out);
         }
         return out;
@@ -58,13 +59,7 @@ public final class JsonTextWalker {
                 if (!m.isObject()) continue;
                 String path = "/messages/" + i;
                 contentField(m, "content", path, out);
-                JsonNode calls = m.get("tool_calls");
-                if (calls != null && calls.isArray()) {
-                    for (int c = 0; c < calls.size(); c++) {
-                        JsonNode fn = calls.get(c).get("function");
-                        if (fn != null && fn.isObject()) stringField(fn, "arguments", path + "/tool_calls/" + c + "/function", out);
-                    }
-                }
+                toolCalls(m, path, out);
             }
         }
     }
@@ -103,7 +98,49 @@ public final class JsonTextWalker {
             }
         }
         JsonNode result = root.get("result");
-        if (result != null && result.isObject()) contentField(result, "content", "/result", out);
+        if (result != null && result.isObject()) {
+            contentField(result, "content", "/result", out);
+            JsonNode structured = result.get("structuredContent");
+            if (structured != null && structured.isContainer()) allStrings(structured, "/result/structuredContent", 2, out);
+        }
+    }
+
+    private void answer(JsonNode root, List<TextSlot> out) {
+        if (!root.isObject()) return;
+        JsonNode choices = root.get("choices");
+        if (choices != null && choices.isArray()) {
+            for (int i = 0; i < choices.size(); i++) {
+                JsonNode choice = choices.get(i);
+                if (!choice.isObject()) continue;
+                String path = "/choices/" + i;
+                stringField(choice, "text", path, out);
+                JsonNode message = choice.get("message");
+                if (message != null && message.isObject()) {
+                    contentField(message, "content", path + "/message", out);
+                    toolCalls(message, path + "/message", out);
+                }
+            }
+        }
+        contentField(root, "content", "", out);
+        stringField(root, "output_text", "", out);
+        JsonNode output = root.get("output");
+        if (output != null && output.isArray()) {
+            for (int i = 0; i < output.size(); i++) {
+                JsonNode item = output.get(i);
+                if (!item.isObject()) continue;
+                contentField(item, "content", "/output/" + i, out);
+                stringField(item, "arguments", "/output/" + i, out);
+            }
+        }
+    }
+
+    private static void toolCalls(JsonNode message, String path, List<TextSlot> out) {
+        JsonNode calls = message.get("tool_calls");
+        if (calls == null || !calls.isArray()) return;
+        for (int c = 0; c < calls.size(); c++) {
+            JsonNode fn = calls.get(c).get("function");
+            if (fn != null && fn.isObject()) stringField(fn, "arguments", path + "/tool_calls/" + c + "/function", out);
+        }
     }
 
     /** A field holding a string, or an array of parts/blocks with text (and Anthropic nested content / input). */

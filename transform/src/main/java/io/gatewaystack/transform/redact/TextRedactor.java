@@ -22,19 +22,27 @@ public final class TextRedactor {
             if (!action.changesText()) continue;
             if (out == null) out = new StringBuilder(text.length());
             out.append(text, copied, f.start());
-            String value = text.substring(f.start(), f.end());
-            switch (action) {
-                case MASK -> out.append(mask(value, policy.maskKeep()));
-                case PLACEHOLDER -> out.append('[').append(f.type().toUpperCase(Locale.ROOT)).append(']');
-                case REMOVE -> { }
-                case PSEUDONYMIZE -> out.append(pseudonyms.placeholderFor(f.type(), value));
-                default -> out.append(value);
-            }
+            out.append(replacement(action, f.type(), text.substring(f.start(), f.end()), policy.maskKeep(), pseudonyms));
             copied = f.end();
         }
         if (out == null) return text;
         out.append(text, copied, text.length());
         return out.toString();
+    }
+
+    /**
+     * What a value of {@code type} becomes under {@code action}.
+     *
+     * @param pseudonyms the request's mapping; only used for {@link Action#PSEUDONYMIZE} (may be null otherwise)
+     */
+    public static String replacement(Action action, String type, String value, int maskKeep, Pseudonyms pseudonyms) {
+        return switch (action) {
+            case MASK -> mask(value, maskKeep);
+            case PLACEHOLDER -> "[" + type.toUpperCase(Locale.ROOT) + "]";
+            case REMOVE -> "";
+            case PSEUDONYMIZE -> pseudonyms.placeholderFor(type, value);
+            default -> value;
+        };
     }
 
     /** Keeps {@code keep} code points at each end and stars the rest; short values are starred entirely. */

@@ -56,18 +56,18 @@ class ScannerRobustnessTest {
     @ValueSource(strings = {"a@", "1.", "4", "-----BEGIN RSA PRIVATE KEY-----", "eyJ", "@@@", "+1", "(", "::", "AKIA", "password="})
     void adversarialRepetitionsOfOneMebibyteFinishFast(String unit) {
         String text = unit.repeat((1 << 20) / unit.length());
-        long start = System.nanoTime();
+        long start = cpuNanos();
         scanner.scan(text);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(cpuNanos() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
     void hugeRealisticInputScansLinearly() {
         String para = "Hi team, the meeting moved to 3pm. Mail jane.doe@example.com or call +44 20 7946 0958. ";
         String text = para.repeat(12_000); // about 1 MiB
-        long start = System.nanoTime();
+        long start = cpuNanos();
         List<Finding> found = scanner.scan(text);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(cpuNanos() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(found).hasSize(24_000);
     }
 
@@ -106,14 +106,22 @@ class ScannerRobustnessTest {
     void theClassicCatastrophicPatternRunsInLinearTimeUnderRe2() {
         CustomDetector evil = CustomDetector.compile(CustomDetectorConfig.of("evil", "(a+)+b"));
         String text = "a".repeat(1 << 20);
-        long start = System.nanoTime();
+        long start = cpuNanos();
         new ContentScanner(List.of(), List.of(evil)).scan(text);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(cpuNanos() - start)).isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
     void unknownBuiltinTypesAreAnError() {
         assertThatThrownBy(() -> BuiltinDetectors.enabled(java.util.Set.of("emial"), "US")).hasMessageContaining("emial");
         assertThatThrownBy(() -> new PhoneDetector("XX")).hasMessageContaining("XX");
+    }
+
+    /**
+     * CPU time of this thread: the bounds are about the scan's own cost, and on a shared, oversubscribed machine
+     * wall time mostly measures the wait for a core.
+     */
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 }

@@ -1,4 +1,4 @@
-package io.gatewaystack.server.http;
+package io.gatewaystack.core;
 
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Request ids: the client's {@code X-Request-Id} when it is well formed (so a caller can correlate), else a new
  * one. New ids are a random per-process prefix plus a counter: unique across replicas, and far cheaper than a
- * random UUID per request.
+ * random UUID per request. Shared by the gateway and the servlet filter, so ids look the same wherever a layer runs.
  */
 public final class RequestIds {
 
@@ -27,7 +27,7 @@ public final class RequestIds {
     }
 
     /** 1 to 128 characters of letters, digits and {@code . _ : -}: safe in logs and headers. */
-    static boolean isWellFormed(String id) {
+    public static boolean isWellFormed(String id) {
         int n = id.length();
         if (n == 0 || n > 128) {
             return false;

@@ -1,0 +1,95 @@
+package io.gatewaystack.server.admin;
+
+import io.gatewaystack.audit.store.AuditSearch;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/** Query parameters of the admin API: times, numbers and the audit filter, with 400-worthy messages. */
+final class Params {
+
+    private Params() {
+    }
+
+    static String text(HttpServerRequest request, String name) {
+        String v = request.getParam(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        if (v.length() > 500) {
+            throw new IllegalArgumentException(name + " is too long");
+        }
+        return v.trim();
+    }
+
+    static int integer(HttpServerRequest request, String name, int fallback, int min, int max) {
+        String v = text(request, name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max);
+        }
+    }
+
+    /**
+     * A point in time: a relative age ({@code 30m}, {@code 24h}, {@code 7d}, {@code 2w}: that long before now), a
+     * date ({@code 2026-01-31}, UTC midnight), an ISO-8601 instant, or epoch milliseconds.
+     */
+    static Long time(HttpServerRequest request, String name, Instant now) {
+        String v = text(request, name);
+        return v == null ? null : parseTime(name, v, now);
+    }
+
+    static long parseTime(String name, String text, Instant now) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.matches("\\d+[smhdw]")) {
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                Duration d = switch (t.charAt(t.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(n);
+                    case 'm' -> Duration.ofMinutes(n);
+                    case 'h' -> Duration.ofHours(n);
+                    case 'd' -> Duration.ofDays(n);
+                    default -> Duration.ofDays(7 * n);
+                };
+                return now.minus(d).toEpochMilli();
+            }
+            if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            }
+            if (t.matches("\\d{10,16}")) {
+                return Long.parseLong(t);
+            }
+            return Instant.parse(text.trim()).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " must be an age (30m, 24h, 7d), a date, an ISO-8601 instant or epoch milliseconds");
+        }
+    }
+
+    /** The audit filter from the query ({@code user}, {@code org}, {@code tenant}, {@code model}...). */
+    static AuditSearch.Filter filter(HttpServerRequest request, Viewer viewer, Instant now) {
+        String decision = text(request, "decision");
+        if (decision != null && !decision.equals("allow") && !decision.equals("deny")) {
+            throw new IllegalArgumentException("decision must be allow or deny");
+        }
+        Long from = time(request, "from", now);
+        if (from == null) {
+            from = time(request, "since", now);
+        }
+        return new AuditSearch.Filter(text(request, "user"), text(request, "org"),
+                viewer.global() ? text(request, "tenant") : viewer.tenant(), text(request, "route"),
+                text(request, "model"), text(request, "tool"), decision, text(request, "rule"),
+                text(request, "status"), text(request, "error"), from, time(request, "to", now),
+                "true".equals(text(request, "shadow")));
+    }
+}

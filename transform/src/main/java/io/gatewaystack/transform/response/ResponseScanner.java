@@ -1,0 +1,79 @@
+package io.gatewaystack.transform.response;
+
+import io.gatewaystack.transform.detect.ContentScanner;
+import io.gatewaystack.transform.detect.Finding;
+import io.gatewaystack.transform.json.BodyShape;
+import io.gatewaystack.transform.json.JsonTextWalker;
+import io.gatewaystack.transform.json.TextSlot;
+import io.gatewaystack.transform.redact.Action;
+import io.gatewaystack.transform.redact.TextRedactor;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Scans responses with a route's detectors and {@link ResponseSettings}: whole JSON bodies (a non-streamed answer,
+ * a tool result), whole texts, or text streams ({@link StreamingRedactor}). Immutable and thread-safe; the
+ * findings of one response collect in its own {@link ResponseFindings}.
+ *
+ * <p>Only detectors run on responses, not the content classifiers: an answer full of code would otherwise be
+ * "code injection". Responses are refused by type ({@link Action#BLOCK}), not by risk score.
+ */
+public final class ResponseScanner {
+
+    private final ContentScanner scanner;
+    private final ResponseSettings settings;
+    private final JsonTextWalker walker;
+
+    public ResponseScanner(ContentScanner scanner, ResponseSettings settings, JsonTextWalker walker) {
+        this.scanner = scanner;
+        this.settings = settings;
+        this.walker = walker;
+    }
+
+    public ResponseSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Scans the text fields of a JSON response of this shape and writes the changed ones back (in place), unless a
+     * BLOCK type was found (then nothing is written; {@code into.blocked()} tells). Returns whether text changed.
+     */
+    public boolean scanJson(JsonNode root, BodyShape shape, ResponseFindings into) {
+        List<TextSlot> changed = new ArrayList<>();
+        List<String> replacements = new ArrayList<>();
+        for (TextSlot slot : walker.texts(root, shape)) {
+            String out = scanText(slot.text(), into);
+            if (out != slot.text()) {
+                changed.add(slot);
+                replacements.add(out);
+            }
+        }
+        if (into.blocked()) return false;
+        for (int i = 0; i < changed.size(); i++) changed.get(i).set(replacements.get(i));
+        return !changed.isEmpty();
+    }
+
+    /** One whole text after the response actions; the same instance when nothing changed. */
+    public String scanText(String text, ResponseFindings into) {
+        List<Finding> findings = scanner.scan(text);
+        if (findings.isEmpty()) return text;
+        StringBuilder out = null;
+        int copied = 0;
+        for (Finding f : findings) {
+            Action a = into.record(f, settings.actions());
+            if (!a.changesText()) continue;
+            if (out == null) out = new StringBuilder(text.length());
+            out.append(text, copied, f.start()).append(TextRedactor.replacement(a, f.type(),
+                    text.substring(f.start(), f.end()), settings.actions().maskKeep(), null));
+            copied = f.end();
+        }
+        if (out == null) return text;
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** A scanner for one streamed text (one choice, one content block, one raw body). */
+    public StreamingRedactor stream(ResponseFindings into) {
+        return new StreamingRedactor(scanner, settings.actions(), into, settings.holdbackChars());
+    }
+}
