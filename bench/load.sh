@@ -21,6 +21,10 @@
 #                        starter "echo" tool (identity, MCP resource, transform, policy, limits, audit, the tool
 #                        invoker with the signed assertion, the starter backend verifying it) against POST /mcp "ping"
 #                        (the same chain without a tool call)
+#   RATE=5000            also run an open-loop load (bench OpenLoopLoad: that many requests/s over CONNECTIONS
+#                        connections, latency counted from when each request was due, so queueing is not hidden)
+#                        against the scenario's direct and gateway targets; it reports the latency at that load,
+#                        where wrk (closed loop) reports a saturated server
 #   GOVERNANCE=on        with SCENARIO=llm: also a policy (one allow rule, decided per request) and a per-user rate
 #                        limit too high to trip (in memory), so identity, transform, policy, limits and audit all run
 #   KEEP_ACCESS_LOG=1    keep the demo's full stdout (JSON access log, ~3 MB per second of load); by default only
@@ -182,6 +186,7 @@ elif [ "${SCENARIO:-proxy}" = mcp ]; then
     else
       body='{"jsonrpc":"2.0","id":1,"method":"ping"}'
     fi
+    printf '%s' "$body" >"$out/mcp-$kind.json"
     cat >"$out/mcp-$kind.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -197,8 +202,10 @@ LUA
   case "$answer" in *'"isError":false'*) ;; *) log "sanity check failed: tools/call echo answered $answer"; exit 1 ;; esac
   run_mcp() { # name kind threads connections seconds
     log "wrk $1: -t$3 -c$4 -d$5s POST /mcp $2"
+    local before; before="$(cpu_ticks)"
     timeout $(( $5 + 30 )) wrk -t"$3" -c"$4" -d"$5s" --latency --timeout 5s -s "$out/mcp-$2.lua" -H "$auth" "$mcp" >"$out/$1.txt" 2>&1 \
       || { log "wrk $1 failed"; cat "$out/$1.txt" >&2; exit 1; }
+    echo $(( $(cpu_ticks) - before )) >"$out/$1.cpu"
   }
   log "warming up for ${WARMUP}s"
   [ "$WARMUP" -gt 0 ] && run_mcp warmup-gateway call "$THREADS" "$CONNECTIONS" "$WARMUP"
@@ -222,6 +229,42 @@ run_wrk "gateway-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$gateway"
 run_wrk "ping-c$CONNECTIONS" "$THREADS" "$CONNECTIONS" "$DURATION" "$ping" "$auth"
 run_wrk direct-c1 1 1 "$DURATION" "$direct"
 run_wrk gateway-c1 1 1 "$DURATION" "$gateway" "$auth"
+fi
+
+# ---- open loop: a fixed request rate, latency measured from when each request was due (RATE=..., optional) ----
+if [ -n "${RATE:-}" ]; then
+  case "$RATE" in ''|*[!0-9]*) log "RATE must be a whole number of requests per second"; exit 2 ;; esac
+  bench_jar="$root/bench/target/gatewaystack-bench.jar"
+  if [ ! -f "$bench_jar" ]; then
+    log "building the bench jar for the open-loop runs"
+    (cd "$root" && ./mvnw -B -q -DskipTests package -pl bench -am) >"$out/bench-build.log" 2>&1 \
+      || { log "bench build failed; see $out/bench-build.log"; exit 1; }
+  fi
+  open_loop() { # name url [java args...]
+    local name="$1" url="$2"; shift 2
+    log "open loop $name: $RATE requests/s over $CONNECTIONS connections for ${DURATION}s"
+    local before; before="$(cpu_ticks)"
+    timeout $(( DURATION + WARMUP + 60 )) "$JAVA_HOME/bin/java" -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \
+      --url "$url" --rate "$RATE" --connections "$CONNECTIONS" --seconds "$DURATION" --warmup 2 "$@" \
+      >"$out/$name.open" 2>"$out/$name.open.err" || { log "open loop $name failed"; cat "$out/$name.open.err" >&2; exit 1; }
+    echo $(( $(cpu_ticks) - before )) >"$out/$name.cpu"
+  }
+  JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+  [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  if [ "${SCENARIO:-proxy}" = llm ]; then
+    sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$lua" >"$out/chat.json"
+    open_loop "open-direct" "$direct" --method POST --body-file "$out/chat.json" -H "Content-Type: application/json" -H "$direct_auth"
+    open_loop "open-gateway" "$gateway" --method POST --body-file "$out/chat.json" -H "Content-Type: application/json" -H "$auth"
+  elif [ "${SCENARIO:-proxy}" = mcp ]; then
+    for kind in ping call; do
+      name=open-direct; [ "$kind" = call ] && name=open-gateway
+      open_loop "$name" "$mcp" --method POST --body-file "$out/mcp-$kind.json" -H "Content-Type: application/json" \
+        -H "Accept: application/json, text/event-stream" -H "Mcp-Session-Id: $session" -H "MCP-Protocol-Version: 2025-06-18" -H "$auth"
+    done
+  else
+    open_loop "open-direct" "$direct"
+    open_loop "open-gateway" "$gateway" -H "$auth"
+  fi
 fi
 
 stop_demo
@@ -254,6 +297,16 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
   for name in "direct-c$CONNECTIONS" "gateway-c$CONNECTIONS" "ping-c$CONNECTIONS" direct-c1 gateway-c1; do
     [ -f "$out/$name.txt" ] || continue
     printf '%-28s %12s %10s %10s %8s %14s\n' "$name" "$(rps "$name")" "$(pct "$name" 50)" "$(pct "$name" 99)" "$(errs "$name")" "$(cpu_per_request "$name")"
+  done
+  for name in open-direct open-gateway; do
+    [ -f "$out/$name.open" ] || continue
+    line="$(cat "$out/$name.open")"
+    field() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+    n="$(field ok)"; t="$(cat "$out/$name.cpu" 2>/dev/null || echo 0)"
+    cpu="$(awk -v t="$t" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "nan" }')"
+    printf '%-28s %12s %10s %10s %8s %14s   (open loop at %s/s; p99.9 %s ms, max %s ms)\n' "$name-c$CONNECTIONS" \
+      "$(field achieved_rps)" "$(field p50_ms)" "$(field p99_ms)" "$(( $(field errors) + $(field unfinished) ))" "$cpu" \
+      "$RATE" "$(field p999_ms)" "$(field max_ms)"
   done
   awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
     'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'

@@ -245,9 +245,22 @@ public record AuditEvent(
 
     /** This event placed at position {@code seq} of {@code instance}'s chain after {@code prevHash}, with its hash. */
     public AuditEvent chained(String instance, long seq, String prevHash) {
+        return chainedWithJson(instance, seq, prevHash).event();
+    }
+
+    /** An event placed in its chain, with its stored line ({@link #toJson()}), both from one serialisation. */
+    public record Chained(AuditEvent event, String json) {
+    }
+
+    /** {@link #chained} and its {@link #toJson()} at once: the writer's per-event work, serialising only once. */
+    public Chained chainedWithJson(String instance, long seq, String prevHash) {
         AuditEvent unhashed = new AuditEvent(schema, eventId, time, instance, seq, prevHash, null, requestId, traceId,
                 identity, what, data, policy, limits, usage, latencyMicros, outcome);
-        return unhashed.withHash(sha256Hex(unhashed.canonicalJson()));
+        String canonical = unhashed.canonicalJson();
+        String hash = sha256Hex(canonical);
+        // toJson() is the canonical object with "hash" appended last; a hex hash needs no escaping.
+        String json = canonical.substring(0, canonical.length() - 1) + ",\"hash\":\"" + hash + "\"}";
+        return new Chained(unhashed.withHash(hash), json);
     }
 
     /** This event with another identity section (unchained: the writer encrypts before it chains). */
@@ -277,7 +290,7 @@ public record AuditEvent(
     }
 
     private String write(boolean withHash) {
-        Json j = new Json(768).begin();
+        Json j = new Json(1536).begin();
         j.num("schema", schema).str("event_id", eventId).str("time", Instant.ofEpochMilli(time).toString())
                 .str("instance", instance).num("seq", seq).str("prev_hash", prevHash)
                 .str("request_id", requestId).str("trace_id", traceId);
@@ -391,11 +404,25 @@ public record AuditEvent(
     }
 
     static String sha256Hex(String s) {
+        return HexFormat.of().formatHex(newSha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A fresh digest cloned from a prototype that is never used itself: no provider lookup per event. */
+    private static MessageDigest newSha256() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
+            return (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static final MessageDigest SHA256_PROTOTYPE;
+
+    static {
+        try {
+            SHA256_PROTOTYPE = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }

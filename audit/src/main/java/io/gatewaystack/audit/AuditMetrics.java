@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class AuditMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
+    private final ConcurrentHashMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     public AuditMetrics() {
@@ -50,7 +51,7 @@ public final class AuditMetrics {
         String route = e.what().route() == null ? "none" : e.what().route();
         String decision = e.outcome().decision();
         int status = e.outcome().status();
-        String statusClass = status >= 100 && status < 600 ? (status / 100) + "xx" : "other";
+        String statusClass = status >= 100 && status < 600 ? STATUS_CLASSES[status / 100] : "other";
         counter("gatewaystack_requests", "route", route, "decision", decision, "status", statusClass).increment();
         timers.computeIfAbsent(route, r -> Timer.builder("gatewaystack_request_latency")
                         .description("Time from arrival to the end of the response")
@@ -88,12 +89,25 @@ public final class AuditMetrics {
     }
 
     private Counter counter(String name, String... tags) {
-        String key = name + '|' + String.join("|", tags);
+        CounterKey key = new CounterKey(name, tags);
         Counter c = counters.get(key);
         if (c == null) {
             c = counters.computeIfAbsent(key, k -> Counter.builder(name).tags(tags).register(registry));
         }
         return c;
+    }
+
+    /** A meter's name and tags as a map key, without joining them into a string per event. */
+    private record CounterKey(String name, String[] tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CounterKey k && name.equals(k.name) && java.util.Arrays.equals(tags, k.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + java.util.Arrays.hashCode(tags);
+        }
     }
 
     /** The Prometheus text exposition (content type {@code text/plain; version=0.0.4}). */

@@ -210,9 +210,10 @@ public final class AuditPipeline implements AutoCloseable {
                         }
                         e = p.event();
                     }
-                    AuditEvent chained = e.chained(chainId, ++seq, head);
+                    AuditEvent.Chained placed = e.chainedWithJson(chainId, ++seq, head);
+                    AuditEvent chained = placed.event();
                     head = chained.hash();
-                    long pos = spool.append(SpoolEntry.EVENT, chained.toJson());
+                    long pos = spool.append(SpoolEntry.EVENT, placed.json());
                     recent.put(pos, chained); // sinks reading it soon need not parse it back
                     recent.remove(pos - RECENT_EVENTS);
                     if (++unsealed >= config.sealEveryEvents()) {

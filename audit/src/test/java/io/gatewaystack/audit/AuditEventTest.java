@@ -127,4 +127,15 @@ class AuditEventTest {
         ctx.complete(200, null);
         assertThat(AuditEvent.of(ctx).traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     }
+
+    @Test
+    void theWritersOnePassLineIsExactlyToJsonAndEscapesAreCanonical() {
+        var ctx = Contexts.denied("b\"o\\b\n\t\u0001\u2028 \uD83D\uDE00 é", "acme", "rule \"x\"");
+        AuditEvent.Chained placed = AuditEvent.of(ctx).chainedWithJson("gw-1.x", 7, AuditEvent.GENESIS);
+        assertThat(placed.json()).isEqualTo(placed.event().toJson());
+        assertThat(placed.event().hash()).isEqualTo(placed.event().computeHash());
+        // every escape in the one fixed form the hash chain depends on
+        assertThat(placed.json()).contains("\"sub\":\"b\\\"o\\\\b\\n\\t\\u0001\\u2028 \\ud83d\\ude00 é\"");
+        assertThat(AuditEvent.fromJson(placed.json())).isEqualTo(placed.event());
+    }
 }

@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ReadBody implements Layer {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMappers.forRequestPath();
 
     private final long maxBytes;
     private final boolean requireJson;

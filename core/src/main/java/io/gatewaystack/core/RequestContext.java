@@ -184,7 +184,7 @@ public final class RequestContext {
     /** Extension state for layers that need more than the sections above; created on first use. */
     public Map<String, Object> attributes() {
         if (attributes == null) {
-            attributes = new HashMap<>(4);
+            attributes = new HashMap<>(32); // a governed request sets a dozen or more: no resizing on the way
         }
         return attributes;
     }

@@ -1,5 +1,6 @@
 package io.gatewaystack.mcp;
 
+import io.gatewaystack.core.JsonMappers;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -27,7 +28,7 @@ public final class JsonRpc {
     public static final int GATEWAY_DENIED = -32001;
 
     /** The module's JSON mapper (immutable, thread-safe). */
-    public static final JsonMapper MAPPER = JsonMapper.builder().build();
+    public static final JsonMapper MAPPER = JsonMappers.forRequestPath();
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JsonRpc() {

@@ -1,5 +1,6 @@
 package io.gatewaystack.limits.agent;
 
+import io.gatewaystack.core.JsonMappers;
 import io.gatewaystack.core.RequestBody;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -8,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The JSON of a request body, also when the server did not parse it (an MCP body sent without a JSON type). */
 final class BodyJson {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonMapper MAPPER = JsonMappers.forRequestPath();
 
     private BodyJson() {
     }

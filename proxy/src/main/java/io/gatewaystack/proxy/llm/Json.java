@@ -1,5 +1,6 @@
 package io.gatewaystack.proxy.llm;
 
+import io.gatewaystack.core.JsonMappers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -10,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Small, null-tolerant JSON helpers shared by the translators (package-private). */
 final class Json {
 
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
+    static final JsonMapper MAPPER = JsonMappers.forRequestPath();
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {

@@ -85,6 +85,7 @@ public final class StarterTools {
     private final java.util.concurrent.ConcurrentHashMap<String, JWTClaimsSet> verified = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_VERIFIED = 10_000;
     private final SecretKeySpec userKeySecret;
+    private final ThreadLocal<Mac> userKeyMacs = new ThreadLocal<>();
 
     private StarterTools(Vertx vertx, HttpServer server, int port, Connection db, Path dbFile,
                          DefaultJWTProcessor<SecurityContext> assertions, SecretKeySpec userKeySecret) {
@@ -340,8 +341,12 @@ public final class StarterTools {
 
     /** {@code hex(HMAC-SHA256(secret, sub))}: 64 lower-case hex characters, not reversible without the secret. */
     String userKey(String sub) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(userKeySecret);
+        Mac mac = userKeyMacs.get();
+        if (mac == null) { // one initialised Mac per worker thread: no algorithm lookup per call
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(userKeySecret);
+            userKeyMacs.set(mac);
+        }
         return HexFormat.of().formatHex(mac.doFinal(sub.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -1,5 +1,6 @@
 package io.gatewaystack.server.http;
 
+import io.gatewaystack.core.JsonMappers;
 import io.vertx.core.buffer.Buffer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -8,7 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The one JSON mapper of the server module (immutable and thread-safe), with small helpers. */
 public final class JsonBodies {
 
-    public static final JsonMapper MAPPER = JsonMapper.builder().build();
+    public static final JsonMapper MAPPER = JsonMappers.forRequestPath();
 
     private JsonBodies() {
     }
