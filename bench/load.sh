@@ -255,6 +255,12 @@ if [ -n "${RATE:-}" ]; then
     sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$lua" >"$out/chat.json"
     open_loop "open-direct" "$direct" --method POST --body-file "$out/chat.json" -H "Content-Type: application/json" -H "$direct_auth"
     open_loop "open-gateway" "$gateway" --method POST --body-file "$out/chat.json" -H "Content-Type: application/json" -H "$auth"
+    # Streams on kept-alive connections at a tenth of the rate: the first byte of each answer is its first event.
+    sed 's/^{"model":"echo",/{"model":"echo","stream":true,/' "$out/chat.json" >"$out/chat-stream.json"
+    RATE_SAVED="$RATE"; RATE=$(( RATE / 10 > 0 ? RATE / 10 : 1 ))
+    open_loop "open-direct-stream" "$direct" --method POST --body-file "$out/chat-stream.json" -H "Content-Type: application/json" -H "$direct_auth"
+    open_loop "open-gateway-stream" "$gateway" --method POST --body-file "$out/chat-stream.json" -H "Content-Type: application/json" -H "$auth"
+    RATE="$RATE_SAVED"
   elif [ "${SCENARIO:-proxy}" = mcp ]; then
     for kind in ping call; do
       name=open-direct; [ "$kind" = call ] && name=open-gateway
@@ -298,15 +304,16 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
     [ -f "$out/$name.txt" ] || continue
     printf '%-28s %12s %10s %10s %8s %14s\n' "$name" "$(rps "$name")" "$(pct "$name" 50)" "$(pct "$name" 99)" "$(errs "$name")" "$(cpu_per_request "$name")"
   done
-  for name in open-direct open-gateway; do
+  for name in open-direct open-gateway open-direct-stream open-gateway-stream; do
     [ -f "$out/$name.open" ] || continue
     line="$(cat "$out/$name.open")"
     field() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
     n="$(field ok)"; t="$(cat "$out/$name.cpu" 2>/dev/null || echo 0)"
     cpu="$(awk -v t="$t" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "nan" }')"
-    printf '%-28s %12s %10s %10s %8s %14s   (open loop at %s/s; p99.9 %s ms, max %s ms)\n' "$name-c$CONNECTIONS" \
-      "$(field achieved_rps)" "$(field p50_ms)" "$(field p99_ms)" "$(( $(field errors) + $(field unfinished) ))" "$cpu" \
-      "$RATE" "$(field p999_ms)" "$(field max_ms)"
+    printf '%-28s %12s %10s %10s %8s %14s   (open loop at %s/s; p99.9 %s ms, max %s ms; first byte p50 %s, p99 %s ms)\n' \
+      "$name-c$CONNECTIONS" "$(field achieved_rps)" "$(field p50_ms)" "$(field p99_ms)" \
+      "$(( $(field errors) + $(field unfinished) ))" "$cpu" "$(field rate)" "$(field p999_ms)" "$(field max_ms)" \
+      "$(field first_byte_p50_ms)" "$(field first_byte_p99_ms)"
   done
   awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
     'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * Prints one line: {@code rate=... sent=... ok=... errors=... achieved_rps=... p50_ms=... p90_ms=... p99_ms=...
- * p999_ms=... max_ms=...}. Every wait is bounded: requests time out after 5 s and the run ends at most 10 s after
+ * p999_ms=... max_ms=... first_byte_p50_ms=... first_byte_p99_ms=...}; the first byte of a streamed answer is its
+ * first event, so the last two are the time to first token of streams. Every wait is bounded: requests time out after 5 s and the run ends at most 10 s after
  * the last request was sent.
  */
 public final class OpenLoopLoad {
@@ -69,9 +70,27 @@ public final class OpenLoopLoad {
         long intervalNanos = 1_000_000_000L / o.rate();
         long total = (long) o.rate() * (o.warmup() + o.seconds());
         long measuredFrom = (long) o.rate() * o.warmup();
+        Histogram firstBytes = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         CountDownLatch done = new CountDownLatch(1);
         long[] next = {0}; // index of the next request to send
         long[] outstanding = {0};
+        Finisher finish = (measured, ok, dueAt, firstByteAt) -> {
+            outstanding[0]--;
+            if (measured) {
+                if (ok) {
+                    counts[1]++;
+                    long now = System.nanoTime();
+                    latencies.recordValue(Math.min(now - dueAt, latencies.getHighestTrackableValue()));
+                    firstBytes.recordValue(Math.min((firstByteAt == 0 ? now : firstByteAt) - dueAt,
+                            firstBytes.getHighestTrackableValue()));
+                } else {
+                    counts[2]++;
+                }
+            }
+            if (next[0] >= total && outstanding[0] == 0) {
+                done.countDown();
+            }
+        };
         long start = System.nanoTime();
         vertx.setPeriodic(1, id -> {
             long now = System.nanoTime();
@@ -86,21 +105,31 @@ public final class OpenLoopLoad {
                 outstanding[0]++;
                 client.request(request)
                         .compose(r -> o.body() == null ? r.send() : r.send(o.body()))
-                        .compose(response -> response.body().map(b -> response.statusCode()))
-                        .onComplete(result -> {
-                            outstanding[0]--;
-                            if (measured) {
-                                if (result.succeeded() && result.result() < 400) {
-                                    counts[1]++;
-                                    latencies.recordValue(Math.min(System.nanoTime() - dueAt,
-                                            latencies.getHighestTrackableValue()));
-                                } else {
-                                    counts[2]++;
+                        .onComplete(sent -> {
+                            if (sent.failed()) {
+                                finish.done(measured, false, dueAt, 0);
+                                return;
+                            }
+                            var response = sent.result();
+                            long[] firstByte = {0};
+                            response.handler(chunk -> {
+                                if (firstByte[0] == 0) {
+                                    firstByte[0] = System.nanoTime(); // for a stream: its first event
                                 }
-                            }
-                            if (next[0] >= total && outstanding[0] == 0) {
-                                done.countDown();
-                            }
+                            });
+                            boolean[] ended = {false}; // an error and the end must not both count
+                            response.exceptionHandler(e -> {
+                                if (!ended[0]) {
+                                    ended[0] = true;
+                                    finish.done(measured, false, dueAt, 0);
+                                }
+                            });
+                            response.endHandler(v -> {
+                                if (!ended[0]) {
+                                    ended[0] = true;
+                                    finish.done(measured, response.statusCode() < 400, dueAt, firstByte[0]);
+                                }
+                            });
                         });
             }
             if (next[0] >= total) {
@@ -116,15 +145,22 @@ public final class OpenLoopLoad {
         vertx.runOnContext(v -> {
             line[0] = String.format(Locale.ROOT,
                     "rate=%d connections=%d sent=%d ok=%d errors=%d unfinished=%d achieved_rps=%.1f p50_ms=%.3f "
-                            + "p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f",
+                            + "p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f first_byte_p50_ms=%.3f "
+                            + "first_byte_p99_ms=%.3f",
                     o.rate(), o.connections(), counts[0], counts[1], counts[2], finished ? 0 : outstanding[0],
                     counts[1] / (elapsedMeasured / 1e9), ms(latencies.getValueAtPercentile(50)),
                     ms(latencies.getValueAtPercentile(90)), ms(latencies.getValueAtPercentile(99)),
-                    ms(latencies.getValueAtPercentile(99.9)), ms(latencies.getMaxValue()));
+                    ms(latencies.getValueAtPercentile(99.9)), ms(latencies.getMaxValue()),
+                    ms(firstBytes.getValueAtPercentile(50)), ms(firstBytes.getValueAtPercentile(99)));
             read.countDown();
         });
         read.await(5, TimeUnit.SECONDS);
         return line[0];
+    }
+
+    /** What happens when a request ends; runs on the event loop. */
+    private interface Finisher {
+        void done(boolean measured, boolean ok, long dueAt, long firstByteAt);
     }
 
     private static double ms(long nanos) {

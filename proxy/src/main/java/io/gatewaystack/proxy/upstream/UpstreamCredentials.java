@@ -355,9 +355,12 @@ public final class UpstreamCredentials implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
+    /** An Authorization value that already names its scheme ("Bearer x", "Basic y"); compiled once, used per call. */
+    private static final java.util.regex.Pattern HAS_SCHEME = java.util.regex.Pattern.compile("(?i)[a-z][a-z0-9-]* .*");
+
     private static String apiKeyHeaderValue(UpstreamAuth.ApiKey key) {
         String value = key.value().reveal();
-        if (key.headerName().equalsIgnoreCase("authorization") && !value.matches("(?i)[a-z][a-z0-9-]* .*")) {
+        if (key.headerName().equalsIgnoreCase("authorization") && !HAS_SCHEME.matcher(value).matches()) {
             return "Bearer " + value;
         }
         return value;
