@@ -25,6 +25,8 @@
 #                        connections, latency counted from when each request was due, so queueing is not hidden)
 #                        against the scenario's direct and gateway targets; it reports the latency at that load,
 #                        where wrk (closed loop) reports a saturated server
+#   RESPONSE_SCANNING=on the demo's scanning of answers (off: streamed text is relayed as it comes instead of
+#                        holdback_chars late; for time-to-first-token comparisons)
 #   GOVERNANCE=on        with SCENARIO=llm: also a policy (one allow rule, decided per request) and a per-user rate
 #                        limit too high to trip (in memory), so identity, transform, policy, limits and audit all run
 #   KEEP_ACCESS_LOG=1    keep the demo's full stdout (JSON access log, ~3 MB per second of load); by default only
@@ -100,7 +102,7 @@ fi
 log "starting the demo (gateway :$GATEWAY_PORT, issuer :$ISSUER_PORT, echo :$ECHO_PORT); logs in $out"
 # setsid: the demo (launcher, maybe a Maven build, then the JVM) gets its own process group, killed as one.
 env ${governance_env[@]+"${governance_env[@]}"} \
-PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" DEMO_TOOLS_PORT="$TOOLS_PORT" DEMO_AUDIT="${AUDIT:-on}" \
+DEMO_RESPONSE_SCANNING="${RESPONSE_SCANNING:-on}" PORT="$GATEWAY_PORT" DEMO_ISSUER_PORT="$ISSUER_PORT" DEMO_ECHO_PORT="$ECHO_PORT" DEMO_LLM_PORT="$LLM_PORT" DEMO_TOOLS_PORT="$TOOLS_PORT" DEMO_AUDIT="${AUDIT:-on}" \
   setsid "$root/gatewaystack" demo >"$out/demo.stdout" 2>"$out/demo.stderr" </dev/null &
 demo_pid=$!
 
@@ -258,8 +260,8 @@ if [ -n "${RATE:-}" ]; then
     # Streams on kept-alive connections at a tenth of the rate: the first byte of each answer is its first event.
     sed 's/^{"model":"echo",/{"model":"echo","stream":true,/' "$out/chat.json" >"$out/chat-stream.json"
     RATE_SAVED="$RATE"; RATE=$(( RATE / 10 > 0 ? RATE / 10 : 1 ))
-    open_loop "open-direct-stream" "$direct" --method POST --body-file "$out/chat-stream.json" -H "Content-Type: application/json" -H "$direct_auth"
-    open_loop "open-gateway-stream" "$gateway" --method POST --body-file "$out/chat-stream.json" -H "Content-Type: application/json" -H "$auth"
+    open_loop "open-direct-stream" "$direct" --first-content --method POST --body-file "$out/chat-stream.json" -H "Content-Type: application/json" -H "$direct_auth"
+    open_loop "open-gateway-stream" "$gateway" --first-content --method POST --body-file "$out/chat-stream.json" -H "Content-Type: application/json" -H "$auth"
     RATE="$RATE_SAVED"
   elif [ "${SCENARIO:-proxy}" = mcp ]; then
     for kind in ping call; do
@@ -314,6 +316,8 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
       "$name-c$CONNECTIONS" "$(field achieved_rps)" "$(field p50_ms)" "$(field p99_ms)" \
       "$(( $(field errors) + $(field unfinished) ))" "$cpu" "$(field rate)" "$(field p999_ms)" "$(field max_ms)" \
       "$(field first_byte_p50_ms)" "$(field first_byte_p99_ms)"
+    [ -n "$(field first_content_p50_ms)" ] && printf '%-28s first content (first token): p50 %s ms, p99 %s ms\n' "" \
+      "$(field first_content_p50_ms)" "$(field first_content_p99_ms)"
   done
   awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
     'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'

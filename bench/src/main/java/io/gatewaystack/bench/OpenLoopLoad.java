@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class OpenLoopLoad {
 
     private record Options(URI url, HttpMethod method, Buffer body, List<String[]> headers, int rate, int connections,
-                           int seconds, int warmup) {
+                           int seconds, int warmup, boolean firstContent) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,10 +71,11 @@ public final class OpenLoopLoad {
         long total = (long) o.rate() * (o.warmup() + o.seconds());
         long measuredFrom = (long) o.rate() * o.warmup();
         Histogram firstBytes = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        Histogram firstContents = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         CountDownLatch done = new CountDownLatch(1);
         long[] next = {0}; // index of the next request to send
         long[] outstanding = {0};
-        Finisher finish = (measured, ok, dueAt, firstByteAt) -> {
+        Finisher finish = (measured, ok, dueAt, firstByteAt, firstContentAt) -> {
             outstanding[0]--;
             if (measured) {
                 if (ok) {
@@ -83,6 +84,10 @@ public final class OpenLoopLoad {
                     latencies.recordValue(Math.min(now - dueAt, latencies.getHighestTrackableValue()));
                     firstBytes.recordValue(Math.min((firstByteAt == 0 ? now : firstByteAt) - dueAt,
                             firstBytes.getHighestTrackableValue()));
+                    if (firstContentAt != 0) {
+                        firstContents.recordValue(Math.min(firstContentAt - dueAt,
+                                firstContents.getHighestTrackableValue()));
+                    }
                 } else {
                     counts[2]++;
                 }
@@ -107,27 +112,36 @@ public final class OpenLoopLoad {
                         .compose(r -> o.body() == null ? r.send() : r.send(o.body()))
                         .onComplete(sent -> {
                             if (sent.failed()) {
-                                finish.done(measured, false, dueAt, 0);
+                                finish.done(measured, false, dueAt, 0, 0);
                                 return;
                             }
                             var response = sent.result();
                             long[] firstByte = {0};
+                            long[] firstContent = {0};
+                            StringBuilder seen = o.firstContent() ? new StringBuilder() : null;
                             response.handler(chunk -> {
+                                long at = System.nanoTime();
                                 if (firstByte[0] == 0) {
-                                    firstByte[0] = System.nanoTime(); // for a stream: its first event
+                                    firstByte[0] = at; // for a stream: its first event
+                                }
+                                if (seen != null && firstContent[0] == 0) {
+                                    seen.append(chunk.toString(java.nio.charset.StandardCharsets.UTF_8));
+                                    if (hasContent(seen)) {
+                                        firstContent[0] = at; // the first token: a non-empty "content"
+                                    }
                                 }
                             });
                             boolean[] ended = {false}; // an error and the end must not both count
                             response.exceptionHandler(e -> {
                                 if (!ended[0]) {
                                     ended[0] = true;
-                                    finish.done(measured, false, dueAt, 0);
+                                    finish.done(measured, false, dueAt, 0, 0);
                                 }
                             });
                             response.endHandler(v -> {
                                 if (!ended[0]) {
                                     ended[0] = true;
-                                    finish.done(measured, response.statusCode() < 400, dueAt, firstByte[0]);
+                                    finish.done(measured, response.statusCode() < 400, dueAt, firstByte[0], firstContent[0]);
                                 }
                             });
                         });
@@ -146,12 +160,14 @@ public final class OpenLoopLoad {
             line[0] = String.format(Locale.ROOT,
                     "rate=%d connections=%d sent=%d ok=%d errors=%d unfinished=%d achieved_rps=%.1f p50_ms=%.3f "
                             + "p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f first_byte_p50_ms=%.3f "
-                            + "first_byte_p99_ms=%.3f",
+                            + "first_byte_p99_ms=%.3f%s",
                     o.rate(), o.connections(), counts[0], counts[1], counts[2], finished ? 0 : outstanding[0],
                     counts[1] / (elapsedMeasured / 1e9), ms(latencies.getValueAtPercentile(50)),
                     ms(latencies.getValueAtPercentile(90)), ms(latencies.getValueAtPercentile(99)),
                     ms(latencies.getValueAtPercentile(99.9)), ms(latencies.getMaxValue()),
-                    ms(firstBytes.getValueAtPercentile(50)), ms(firstBytes.getValueAtPercentile(99)));
+                    ms(firstBytes.getValueAtPercentile(50)), ms(firstBytes.getValueAtPercentile(99)),
+                    o.firstContent() ? String.format(Locale.ROOT, " first_content_p50_ms=%.3f first_content_p99_ms=%.3f",
+                            ms(firstContents.getValueAtPercentile(50)), ms(firstContents.getValueAtPercentile(99))) : "");
             read.countDown();
         });
         read.await(5, TimeUnit.SECONDS);
@@ -160,7 +176,19 @@ public final class OpenLoopLoad {
 
     /** What happens when a request ends; runs on the event loop. */
     private interface Finisher {
-        void done(boolean measured, boolean ok, long dueAt, long firstByteAt);
+        void done(boolean measured, boolean ok, long dueAt, long firstByteAt, long firstContentAt);
+    }
+
+    /** Whether an OpenAI chat stream so far holds a delta with non-empty {@code "content"} (the role event's is ""). */
+    static boolean hasContent(CharSequence stream) {
+        String s = stream.toString();
+        for (int i = s.indexOf("\"content\":\""); i >= 0; i = s.indexOf("\"content\":\"", i + 1)) {
+            int next = i + "\"content\":\"".length();
+            if (next < s.length() && s.charAt(next) != '"') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double ms(long nanos) {
@@ -176,6 +204,7 @@ public final class OpenLoopLoad {
         int connections = 32;
         int seconds = 10;
         int warmup = 3;
+        boolean firstContent = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -193,6 +222,10 @@ public final class OpenLoopLoad {
                 case "--connections" -> connections = Integer.parseInt(value);
                 case "--seconds" -> seconds = Integer.parseInt(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--first-content" -> {
+                    firstContent = true;
+                    i--; // a flag, no value
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -201,6 +234,6 @@ public final class OpenLoopLoad {
             throw new IllegalArgumentException("usage: --url URL [--rate N] [--connections N] [--seconds N] "
                     + "[--warmup N] [--method M] [--body-file F] [-H 'Name: value']...");
         }
-        return new Options(url, method, body, headers, rate, connections, seconds, warmup);
+        return new Options(url, method, body, headers, rate, connections, seconds, warmup, firstContent);
     }
 }

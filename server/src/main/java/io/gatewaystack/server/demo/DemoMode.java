@@ -57,6 +57,10 @@ public final class DemoMode {
         ((ObjectNode) tree.get("audit")).put("dir", dataDir.toString())
                 .put("enabled", !"off".equalsIgnoreCase(env.getOrDefault("DEMO_AUDIT", "on"))); // off: benchmarks of the rest
         tree.putObject("identity_assertion").put("key_file", keyFile.toString());
+        if ("off".equalsIgnoreCase(env.getOrDefault("DEMO_RESPONSE_SCANNING", "on"))) {
+            // benchmarks of time to first token: streamed answers are otherwise sent holdback_chars late
+            ((ObjectNode) tree.get("transform").get("response")).put("enabled", false);
+        }
         GatewayConfig config = ConfigLoader.load(tree, withKey);
         config = config.withMcp(config.mcp().withMoreTools(StarterTools.definitions(tools.baseUrl()), true));
         GatewayServer gateway = GatewayServer.start(vertx, config, accessLog);
