@@ -7,13 +7,9 @@ import io.gatewaystack.audit.store.JdbcAuditStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,42 +25,19 @@ class PostgresAuditTest {
 
     @TempDir
     Path dir;
-    String baseUrl;
-    String schema;
+    PostgresSchema database;
     String url;
 
-    static String databaseUrl() {
-        String env = System.getenv("DATABASE_URL");
-        return env == null || env.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres" : env;
-    }
-
     @BeforeEach
-    void connect() throws Exception {
-        baseUrl = databaseUrl();
-        Properties p = new Properties();
-        p.setProperty("connectTimeout", "3");
-        try (Connection c = DriverManager.getConnection(baseUrl, p)) {
-            schema = "audit_test_" + Long.toString(System.nanoTime(), 36);
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE SCHEMA " + schema);
-            }
-        } catch (Exception e) {
-            String msg = "PostgreSQL is not reachable at " + baseUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + ": " + e;
-            if ("1".equals(System.getenv("GATEWAYSTACK_REQUIRE_POSTGRES"))) {
-                fail("GATEWAYSTACK_REQUIRE_POSTGRES=1 but " + msg);
-            }
-            System.err.println("\n!!!!! SKIPPING PostgreSQL audit tests: " + msg + " !!!!!\n");
-            Assumptions.abort(msg);
-        }
-        url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    void connect() {
+        database = PostgresSchema.create("audit_test");
+        url = database.url();
     }
 
     @AfterEach
     void dropSchema() throws Exception {
-        if (schema != null) {
-            try (Connection c = DriverManager.getConnection(baseUrl); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        if (database != null) {
+            database.close();
         }
     }
 

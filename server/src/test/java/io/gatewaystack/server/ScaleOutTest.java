@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.gatewaystack.audit.UsageReport;
 import io.gatewaystack.audit.store.JdbcAuditStore;
+import io.gatewaystack.audit.PostgresSchema;
 import io.gatewaystack.limits.store.RedisSupport;
 import io.gatewaystack.server.demo.FakeLlm;
 import io.vertx.core.Vertx;
@@ -26,13 +27,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,8 +53,7 @@ class ScaleOutTest {
     @TempDir
     Path dir;
 
-    private String baseUrl;
-    private String schema;
+    private PostgresSchema database;
     private String jdbcUrl;
     private Vertx vertx;
     private FakeLlm llm;
@@ -70,21 +67,8 @@ class ScaleOutTest {
 
     @BeforeEach
     void start() throws Exception {
-        baseUrl = databaseUrl();
-        Properties p = new Properties();
-        p.setProperty("connectTimeout", "3");
-        try (Connection c = DriverManager.getConnection(baseUrl, p); Statement st = c.createStatement()) {
-            schema = "scale_" + Long.toString(System.nanoTime(), 36);
-            st.execute("CREATE SCHEMA " + schema);
-        } catch (Exception e) {
-            String msg = "PostgreSQL is not reachable at " + baseUrl.replaceAll("(?i)(password=)[^&]*", "$1***") + ": " + e;
-            if ("1".equals(System.getenv("GATEWAYSTACK_REQUIRE_POSTGRES"))) {
-                fail("GATEWAYSTACK_REQUIRE_POSTGRES=1 but " + msg);
-            }
-            System.err.println("\n!!!!! SKIPPING the scale-out test: " + msg + " !!!!!\n");
-            Assumptions.abort(msg);
-        }
-        jdbcUrl = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        database = PostgresSchema.create("scale");
+        jdbcUrl = database.url();
         vertx = Vertx.vertx();
         llm = FakeLlm.start(vertx, 0);
         tools = new TestBackend(vertx);
@@ -117,16 +101,9 @@ class ScaleOutTest {
         if (vertx != null) {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
-        if (schema != null) {
-            try (Connection c = DriverManager.getConnection(baseUrl); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        if (database != null) {
+            database.close();
         }
-    }
-
-    static String databaseUrl() {
-        String env = System.getenv("DATABASE_URL");
-        return env == null || env.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres" : env;
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.gatewaystack.server.audit;
 
+import io.gatewaystack.audit.PostgresSchema;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.gatewaystack.audit.AuditConfig;
 import io.gatewaystack.audit.AuditVerifier;
@@ -15,20 +15,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +51,7 @@ class AuditDurabilityTest {
 
     @TempDir
     Path dir;
+    PostgresSchema database;
     String baseUrl;
     String schema;
     String appName;
@@ -63,23 +61,10 @@ class AuditDurabilityTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        String env = System.getenv("DATABASE_URL");
-        baseUrl = env == null || env.isBlank() ? "jdbc:postgresql://127.0.0.1:5432/test?user=postgres" : env;
-        Properties p = new Properties();
-        p.setProperty("connectTimeout", "3");
-        schema = "audit_dur_" + Long.toString(System.nanoTime(), 36);
+        database = PostgresSchema.create("audit_dur");
+        baseUrl = database.baseUrl();
+        schema = database.name();
         appName = "gs-" + schema;
-        try (Connection c = DriverManager.getConnection(baseUrl, p); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        } catch (Exception e) {
-            String msg = "PostgreSQL is not reachable: " + e;
-            if ("1".equals(System.getenv("GATEWAYSTACK_REQUIRE_POSTGRES"))) {
-                fail("GATEWAYSTACK_REQUIRE_POSTGRES=1 but " + msg);
-            }
-            System.err.println("\n!!!!! SKIPPING audit durability tests: " + msg + " !!!!!\n");
-            schema = null;
-            Assumptions.abort(msg);
-        }
         Matcher m = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/").matcher(baseUrl);
         assertThat(m.find()).as("DATABASE_URL host and port: " + baseUrl).isTrue();
         forwarder = new TcpForwarder(m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)));
@@ -90,22 +75,20 @@ class AuditDurabilityTest {
         if (forwarder != null) {
             forwarder.close();
         }
-        if (schema != null) {
-            try (Connection c = DriverManager.getConnection(baseUrl); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        if (database != null) {
+            database.close();
         }
     }
 
     /** The store as the gateway sees it: through the forwarder, in the test's schema, under a findable name. */
     String gatewayDatabaseUrl() {
         String viaForwarder = baseUrl.replaceFirst("^jdbc:postgresql://[^/]+/", "jdbc:postgresql://127.0.0.1:" + forwarder.port() + "/");
-        return viaForwarder + (viaForwarder.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&ApplicationName=" + appName;
+        return PostgresSchema.withParameter(viaForwarder, "currentSchema=" + schema + "&ApplicationName=" + appName);
     }
 
     /** The store read directly (not through the forwarder). */
     String directUrl() {
-        return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        return database.url();
     }
 
     GatewayProcess startGateway(String name) throws Exception {
