@@ -2,8 +2,6 @@ package io.gatewaystack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatewaystack.server.demo.FakeLlm;
-import io.vertx.core.Vertx;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,20 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class LlmFailoverTest {
 
-    static Vertx vertx;
-    static TestIssuer issuer;
-    static FakeLlm fake;
-    static TestGateway gateway;
-    static Http http;
+    static LlmTestBed bed;
     static String alice;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        issuer = new TestIssuer();
-        fake = FakeLlm.start(vertx, 0);
-        String base = "http://127.0.0.1:" + fake.port() + "/v1";
-        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, """
+        bed = LlmTestBed.start(base -> """
                 llm:
                   backoff_ms: 1
                   circuit_breaker: {failures: 1000}
@@ -39,41 +29,36 @@ class LlmFailoverTest {
                   models:
                     timeout-first: {targets: [impatient/echo, patient/echo]}
                     only-impatient: {targets: [impatient/echo]}
-                """.formatted(base)), Map.of("K", "k"));
-        http = new Http(vertx);
-        alice = "Bearer " + issuer.token("alice", Map.of());
+                """.formatted(base), Map.of("K", "k"));
+        alice = bed.bearer("alice");
     }
 
     @AfterAll
     static void stop() {
-        http.close();
-        gateway.close();
-        fake.close();
-        issuer.close();
-        vertx.close();
+        bed.close();
     }
 
     @BeforeEach
     void reset() {
-        fake.failNext(0, 0).stallNext(0, 0).dropNext(0);
+        bed.fake().failNext(0, 0).stallNext(0, 0).dropNext(0);
     }
 
     private Http.Response chat(String model, boolean stream) {
-        return http.post(gateway.url("/v1/chat/completions"),
+        return bed.http().post(bed.gateway().url("/v1/chat/completions"),
                 "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"still here\"}]}",
                 "Authorization", alice, "Content-Type", "application/json");
     }
 
     @Test
     void aTargetThatTimesOutIsLeftForTheNextOneWithoutARetry() {
-        int before = fake.requestCount();
-        fake.stallNext(2000, 1);
+        int before = bed.fake().requestCount();
+        bed.fake().stallNext(2000, 1);
         Http.Response r = chat("timeout-first", false);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().at("/choices/0/message/content").asString()).isEqualTo("still here");
-        assertThat(fake.requestCount() - before).isEqualTo(2); // the silent target was not asked again
+        assertThat(bed.fake().requestCount() - before).isEqualTo(2); // the silent target was not asked again
 
-        fake.stallNext(2000, 5);
+        bed.fake().stallNext(2000, 5);
         Http.Response timedOut = chat("only-impatient", false);
         assertThat(timedOut.status()).isEqualTo(504);
         assertThat(timedOut.json().at("/error/code").asString()).isEqualTo("upstream_timeout");
@@ -81,21 +66,21 @@ class LlmFailoverTest {
 
     @Test
     void aDroppedConnectionIsRetriedOnTheSameTarget() {
-        int before = fake.requestCount();
-        fake.dropNext(1);
+        int before = bed.fake().requestCount();
+        bed.fake().dropNext(1);
         Http.Response r = chat("only-impatient", false);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(fake.requestCount() - before).isEqualTo(2);
+        assertThat(bed.fake().requestCount() - before).isEqualTo(2);
     }
 
     @Test
     void streamsFailOverBeforeTheirFirstByte() {
-        fake.stallNext(2000, 1);
+        bed.fake().stallNext(2000, 1);
         Http.Response afterTimeout = chat("timeout-first", true);
         assertThat(afterTimeout.status()).isEqualTo(200);
         assertThat(afterTimeout.body()).contains("\"content\":\"still\"").endsWith("data: [DONE]\n\n");
 
-        fake.failNext(500, 2); // both tries of the first target fail; the second target streams
+        bed.fake().failNext(500, 2); // both tries of the first target fail; the second target streams
         Http.Response afterErrors = chat("timeout-first", true);
         assertThat(afterErrors.status()).isEqualTo(200);
         assertThat(afterErrors.body()).contains("data: [DONE]");

@@ -2,9 +2,7 @@ package io.gatewaystack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatewaystack.server.demo.FakeLlm;
 import io.gatewaystack.server.http.Ports;
-import io.vertx.core.Vertx;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,21 +16,13 @@ import tools.jackson.databind.JsonNode;
  */
 class LlmGatewayTest {
 
-    static Vertx vertx;
-    static TestIssuer issuer;
-    static FakeLlm fake;
-    static TestGateway gateway;
-    static Http http;
+    static LlmTestBed bed;
     static String alice;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        issuer = new TestIssuer();
-        fake = FakeLlm.start(vertx, 0);
         int dead = Ports.free();
-        String base = "http://127.0.0.1:" + fake.port() + "/v1";
-        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, """
+        bed = LlmTestBed.start(base -> """
                 llm:
                   backoff_ms: 1
                   providers:
@@ -49,23 +39,18 @@ class LlmGatewayTest {
                     resilient: {targets: [dead/echo, openai-like/echo]}
                     flaky: {targets: [openai-like/echo, anthropic-like/echo]}
                     private: {targets: [not-allowed/echo]}
-                """.formatted(base, dead)), Map.of("FAKE_KEY", "sk-provider-secret"));
-        http = new Http(vertx);
-        alice = issuer.token("alice", Map.of("scope", "llm:chat"));
+                """.formatted(base, dead), Map.of("FAKE_KEY", "sk-provider-secret"));
+        alice = bed.issuer().token("alice", Map.of("scope", "llm:chat"));
     }
 
     @AfterAll
     static void stop() {
-        http.close();
-        gateway.close();
-        fake.close();
-        issuer.close();
-        vertx.close();
+        bed.close();
     }
 
     @BeforeEach
     void reset() {
-        fake.failNext(0, 0);
+        bed.fake().failNext(0, 0);
     }
 
     private Http.Response chat(String model, String text, String... extraHeaders) {
@@ -77,7 +62,7 @@ class LlmGatewayTest {
         headers[2] = "Content-Type";
         headers[3] = "application/json";
         System.arraycopy(extraHeaders, 0, headers, 4, extraHeaders.length);
-        return http.post(gateway.url("/v1/chat/completions"), body, headers);
+        return bed.http().post(bed.gateway().url("/v1/chat/completions"), body, headers);
     }
 
     @Test
@@ -87,8 +72,8 @@ class LlmGatewayTest {
         JsonNode answer = r.json();
         assertThat(answer.get("object").asString()).isEqualTo("chat.completion");
         assertThat(answer.get("choices").get(0).get("message").get("content").asString()).isEqualTo("hello there");
-        assertThat(fake.lastAuthorization()).isEqualTo("Bearer sk-provider-secret"); // never the user's token
-        assertThat(Http.JSON.readTree(fake.lastRequestBody()).get("user").asString()).isEqualTo("alice");
+        assertThat(bed.fake().lastAuthorization()).isEqualTo("Bearer sk-provider-secret"); // never the user's token
+        assertThat(Http.JSON.readTree(bed.fake().lastRequestBody()).get("user").asString()).isEqualTo("alice");
     }
 
     @Test
@@ -96,7 +81,7 @@ class LlmGatewayTest {
         Http.Response r = chat("claude-echo", "translate me");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("choices").get(0).get("message").get("content").asString()).isEqualTo("translate me");
-        JsonNode seen = Http.JSON.readTree(fake.lastRequestBody());
+        JsonNode seen = Http.JSON.readTree(bed.fake().lastRequestBody());
         assertThat(seen.get("system").toString()).contains("Be brief.");
         assertThat(seen.get("max_tokens").asInt()).isPositive();
         assertThat(seen.get("metadata").get("user_id").asString()).isEqualTo("alice");
@@ -105,7 +90,7 @@ class LlmGatewayTest {
     @Test
     void anAnthropicClientReachesAnOpenAiProviderThroughTranslation() {
         String body = "{\"model\":\"echo\",\"max_tokens\":50,\"system\":\"Be brief.\",\"messages\":[{\"role\":\"user\",\"content\":\"from anthropic\"}]}";
-        Http.Response r = http.post(gateway.url("/v1/messages"), body, "x-api-key", alice, "Content-Type", "application/json");
+        Http.Response r = bed.http().post(bed.gateway().url("/v1/messages"), body, "x-api-key", alice, "Content-Type", "application/json");
         assertThat(r.status()).isEqualTo(200);
         JsonNode answer = r.json();
         assertThat(answer.get("type").asString()).isEqualTo("message");
@@ -116,7 +101,7 @@ class LlmGatewayTest {
     @Test
     void streamsArriveAsServerSentEventsInTheClientsFormat() {
         String body = "{\"model\":\"claude-echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two three four\"}]}";
-        Http.Response r = http.post(gateway.url("/v1/chat/completions"), body, "Authorization", "Bearer " + alice,
+        Http.Response r = bed.http().post(bed.gateway().url("/v1/chat/completions"), body, "Authorization", "Bearer " + alice,
                 "Content-Type", "application/json");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("Content-Type")).startsWith("text/event-stream");
@@ -141,12 +126,12 @@ class LlmGatewayTest {
         assertThat(viaDead.status()).isEqualTo(200);
         assertThat(viaDead.json().get("choices").get(0).get("message").get("content").asString()).isEqualTo("still here");
 
-        fake.failNext(500, 1);
+        bed.fake().failNext(500, 1);
         Http.Response viaFailure = chat("flaky", "after a 500");
         assertThat(viaFailure.status()).isEqualTo(200);
         assertThat(viaFailure.json().get("choices").get(0).get("message").get("content").asString()).isEqualTo("after a 500");
 
-        fake.failNext(429, 5);
+        bed.fake().failNext(429, 5);
         Http.Response exhausted = chat("echo", "rate limited");
         assertThat(exhausted.status()).isEqualTo(429);
         assertThat(exhausted.json().get("error").get("code").asString()).isEqualTo("rate_limited");
@@ -154,14 +139,14 @@ class LlmGatewayTest {
 
     @Test
     void errorsTakeTheShapeTheSdkExpects() {
-        Http.Response noToken = http.post(gateway.url("/v1/chat/completions"), "{\"model\":\"echo\",\"messages\":[]}",
+        Http.Response noToken = bed.http().post(bed.gateway().url("/v1/chat/completions"), "{\"model\":\"echo\",\"messages\":[]}",
                 "Content-Type", "application/json");
         assertThat(noToken.status()).isEqualTo(401);
         assertThat(noToken.json().get("error").get("code").asString()).isEqualTo("missing_token");
         assertThat(noToken.json().get("error").get("message").asString()).isNotBlank();
         assertThat(noToken.header("WWW-Authenticate")).contains("resource_metadata=");
 
-        Http.Response anthropicShape = http.post(gateway.url("/v1/messages"), "{\"model\":\"echo\",\"messages\":[]}",
+        Http.Response anthropicShape = bed.http().post(bed.gateway().url("/v1/messages"), "{\"model\":\"echo\",\"messages\":[]}",
                 "Content-Type", "application/json");
         assertThat(anthropicShape.json().get("type").asString()).isEqualTo("error");
         assertThat(anthropicShape.json().get("error").get("type").asString()).isEqualTo("authentication_error");
@@ -179,13 +164,13 @@ class LlmGatewayTest {
 
     @Test
     void embeddingsGoToOpenAiFormatProvidersOnly() {
-        Http.Response r = http.post(gateway.url("/v1/embeddings"), "{\"model\":\"flaky\",\"input\":[\"a b\",\"c\"]}",
+        Http.Response r = bed.http().post(bed.gateway().url("/v1/embeddings"), "{\"model\":\"flaky\",\"input\":[\"a b\",\"c\"]}",
                 "Authorization", "Bearer " + alice, "Content-Type", "application/json");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("data").size()).isEqualTo(2);
         assertThat(r.json().get("model").asString()).isEqualTo("flaky");
-        assertThat(Http.JSON.readTree(fake.lastRequestBody()).get("user").asString()).isEqualTo("alice");
-        Http.Response anthropicOnly = http.post(gateway.url("/v1/embeddings"), "{\"model\":\"claude-echo\",\"input\":\"x\"}",
+        assertThat(Http.JSON.readTree(bed.fake().lastRequestBody()).get("user").asString()).isEqualTo("alice");
+        Http.Response anthropicOnly = bed.http().post(bed.gateway().url("/v1/embeddings"), "{\"model\":\"claude-echo\",\"input\":\"x\"}",
                 "Authorization", "Bearer " + alice, "Content-Type", "application/json");
         assertThat(anthropicOnly.status()).isEqualTo(400);
         assertThat(anthropicOnly.json().get("error").get("message").asString()).contains("does not offer embeddings");
@@ -193,7 +178,7 @@ class LlmGatewayTest {
 
     @Test
     void modelsListsTheConfiguredModels() {
-        Http.Response r = http.get(gateway.url("/v1/models"), "Authorization", "Bearer " + alice);
+        Http.Response r = bed.http().get(bed.gateway().url("/v1/models"), "Authorization", "Bearer " + alice);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("data").toString()).contains("\"echo\"", "\"claude-echo\"", "\"resilient\"");
     }

@@ -2,9 +2,7 @@ package io.gatewaystack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatewaystack.server.demo.FakeLlm;
 import io.gatewaystack.server.http.Ports;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,20 +18,12 @@ import tools.jackson.databind.JsonNode;
  */
 class ResponsesApiTest {
 
-    static Vertx vertx;
-    static TestIssuer issuer;
-    static FakeLlm fake;
-    static TestGateway gateway;
-    static Http http;
+    static LlmTestBed bed;
     static String rita;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        issuer = new TestIssuer();
-        fake = FakeLlm.start(vertx, 0);
-        String base = "http://127.0.0.1:" + fake.port() + "/v1";
-        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, """
+        bed = LlmTestBed.start(base -> """
                 llm:
                   backoff_ms: 1
                   providers:
@@ -49,26 +39,21 @@ class ResponsesApiTest {
                     claude-echo: {targets: [claude/echo]}
                     mixed: {targets: [claude/echo, native/echo]}
                     resilient: {targets: [dead/echo, claude/echo]}
-                """.formatted(base, Ports.free())), Map.of("K", "sk-provider"));
-        http = new Http(vertx);
-        rita = "Bearer " + issuer.token("rita", Map.of());
+                """.formatted(base, Ports.free()), Map.of("K", "sk-provider"));
+        rita = bed.bearer("rita");
     }
 
     @AfterAll
     static void stop() {
-        http.close();
-        gateway.close();
-        fake.close();
-        issuer.close();
-        vertx.close();
+        bed.close();
     }
 
     private Http.Response responses(String body) {
-        return http.post(gateway.url("/v1/responses"), body, "Authorization", rita, "Content-Type", "application/json");
+        return bed.http().post(bed.gateway().url("/v1/responses"), body, "Authorization", rita, "Content-Type", "application/json");
     }
 
     private static JsonNode seen() {
-        return Http.JSON.readTree(fake.lastRequestBody());
+        return Http.JSON.readTree(bed.fake().lastRequestBody());
     }
 
     @Test
@@ -79,7 +64,7 @@ class ResponsesApiTest {
         assertThat(nativeAnswer.status()).isEqualTo(200);
         assertThat(seen().get("input").asString()).isEqualTo("route me"); // the Responses API itself
         assertThat(seen().get("user").asString()).isEqualTo("rita");
-        assertThat(fake.lastAuthorization()).isEqualTo("Bearer sk-provider");
+        assertThat(bed.fake().lastAuthorization()).isEqualTo("Bearer sk-provider");
 
         Http.Response viaChat = responses(body.formatted("chat-echo"));
         assertThat(viaChat.status()).isEqualTo(200);
@@ -191,31 +176,31 @@ class ResponsesApiTest {
         assertThat(r.json().at("/output/0/content/0/text").asString()).isEqualTo("still answering");
 
         // one 5xx: the same target is asked again (llm.retries: 1) and answers
-        int before = fake.requestCount();
-        fake.failNext(500, 1);
+        int before = bed.fake().requestCount();
+        bed.fake().failNext(500, 1);
         assertThat(responses("{\"model\":\"echo\",\"input\":\"once more\"}").status()).isEqualTo(200);
-        assertThat(fake.requestCount() - before).isEqualTo(2);
+        assertThat(bed.fake().requestCount() - before).isEqualTo(2);
 
         // two: no target left
-        fake.failNext(500, 2);
+        bed.fake().failNext(500, 2);
         Http.Response failed = responses("{\"model\":\"echo\",\"input\":\"x\"}");
         assertThat(failed.status()).isEqualTo(502);
         assertThat(failed.json().at("/error/code").asString()).isEqualTo("upstream_error");
 
         // a 429 is not asked again at once: straight to the client (no other target here)
-        before = fake.requestCount();
-        fake.failNext(429, 2);
+        before = bed.fake().requestCount();
+        bed.fake().failNext(429, 2);
         assertThat(responses("{\"model\":\"echo\",\"input\":\"x\"}").status()).isEqualTo(429);
-        assertThat(fake.requestCount() - before).isEqualTo(1);
-        fake.failNext(0, 0);
+        assertThat(bed.fake().requestCount() - before).isEqualTo(1);
+        bed.fake().failNext(0, 0);
     }
 
     @Test
     void responsesUsageReachesTheAuditTrail() throws Exception {
-        String vera = "Bearer " + issuer.token("vera", Map.of());
+        String vera = "Bearer " + bed.issuer().token("vera", Map.of());
         for (String model : List.of("echo", "claude-echo")) {
             for (boolean stream : new boolean[] {false, true}) {
-                Http.Response r = http.post(gateway.url("/v1/responses"),
+                Http.Response r = bed.http().post(bed.gateway().url("/v1/responses"),
                         "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":\"count these four words\"}",
                         "Authorization", vera, "Content-Type", "application/json");
                 assertThat(r.status()).isEqualTo(200);
@@ -223,7 +208,7 @@ class ResponsesApiTest {
         }
         JsonNode usage = null;
         for (int i = 0; i < 100; i++) { // the audit writer is asynchronous: wait for all four events
-            usage = http.get(gateway.url("/v1/usage/me"), "Authorization", vera).json();
+            usage = bed.http().get(bed.gateway().url("/v1/usage/me"), "Authorization", vera).json();
             if (usage.at("/last_24h/output_tokens").asLong() >= 16) {
                 break;
             }

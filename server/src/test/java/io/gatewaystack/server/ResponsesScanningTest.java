@@ -2,8 +2,6 @@ package io.gatewaystack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatewaystack.server.demo.FakeLlm;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +18,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ResponsesScanningTest {
 
-    static Vertx vertx;
-    static TestIssuer issuer;
-    static FakeLlm fake;
-    static TestGateway gateway;
-    static Http http;
+    static LlmTestBed bed;
     static String alice;
 
     static final String PROMPT = "Mail bob@example.com or call +44 20 7946 0958 today";
@@ -32,11 +26,7 @@ class ResponsesScanningTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        issuer = new TestIssuer();
-        fake = FakeLlm.start(vertx, 0);
-        String base = "http://127.0.0.1:" + fake.port() + "/v1";
-        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, """
+        bed = LlmTestBed.start(base -> """
                 llm:
                   providers:
                     native: {kind: openai, base_url: %1$s, allow_private: true, auth: {mode: api_key, env: K}}
@@ -49,22 +39,17 @@ class ResponsesScanningTest {
                   actions: {email: pseudonymize}
                   routes:
                     llm: {response: {actions: {phone: placeholder, email: mask}}}
-                """.formatted(base)), Map.of("K", "k"));
-        http = new Http(vertx);
-        alice = "Bearer " + issuer.token("alice", Map.of());
+                """.formatted(base), Map.of("K", "k"));
+        alice = bed.bearer("alice");
     }
 
     @AfterAll
     static void stop() {
-        http.close();
-        gateway.close();
-        fake.close();
-        issuer.close();
-        vertx.close();
+        bed.close();
     }
 
     private Http.Response responses(String model, boolean stream) {
-        return http.post(gateway.url("/v1/responses"),
+        return bed.http().post(bed.gateway().url("/v1/responses"),
                 "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":\"" + PROMPT + "\"}",
                 "Authorization", alice, "Content-Type", "application/json");
     }

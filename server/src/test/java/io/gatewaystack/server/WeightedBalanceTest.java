@@ -2,8 +2,6 @@ package io.gatewaystack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatewaystack.server.demo.FakeLlm;
-import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,20 +14,12 @@ import org.junit.jupiter.api.Test;
  */
 class WeightedBalanceTest {
 
-    static Vertx vertx;
-    static TestIssuer issuer;
-    static FakeLlm fake;
-    static TestGateway gateway;
-    static Http http;
+    static LlmTestBed bed;
     static String alice;
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
-        issuer = new TestIssuer();
-        fake = FakeLlm.start(vertx, 0);
-        String base = "http://127.0.0.1:" + fake.port() + "/v1";
-        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, """
+        bed = LlmTestBed.start(base -> """
                 llm:
                   backoff_ms: 1
                   circuit_breaker: {failures: 1000}
@@ -40,22 +30,17 @@ class WeightedBalanceTest {
                     spread:
                       balance: weighted
                       targets: [{target: key-a/echo, weight: 3}, {target: key-b/echo, weight: 1}]
-                """.formatted(base)), Map.of("KEY_A", "sk-a", "KEY_B", "sk-b"));
-        http = new Http(vertx);
-        alice = "Bearer " + issuer.token("alice", Map.of());
+                """.formatted(base), Map.of("KEY_A", "sk-a", "KEY_B", "sk-b"));
+        alice = bed.bearer("alice");
     }
 
     @AfterAll
     static void stop() {
-        http.close();
-        gateway.close();
-        fake.close();
-        issuer.close();
-        vertx.close();
+        bed.close();
     }
 
     private int chat() {
-        return http.post(gateway.url("/v1/chat/completions"),
+        return bed.http().post(bed.gateway().url("/v1/chat/completions"),
                 "{\"model\":\"spread\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                 "Authorization", alice, "Content-Type", "application/json").status();
     }
@@ -66,7 +51,7 @@ class WeightedBalanceTest {
         int n = 200;
         for (int i = 0; i < n; i++) { // one at a time, so the fake's last key is this call's key
             assertThat(chat()).isEqualTo(200);
-            byKey.merge(fake.lastAuthorization(), 1, Integer::sum);
+            byKey.merge(bed.fake().lastAuthorization(), 1, Integer::sum);
         }
         // 3 : 1 → 150 expected on key a; ±5 standard deviations (6.1 each) keeps this test from flaking, and an
         // even split (100) or no balancing (200 or 0) still fails it
@@ -74,11 +59,11 @@ class WeightedBalanceTest {
         assertThat(byKey.get("Bearer sk-a") + byKey.get("Bearer sk-b")).isEqualTo(n);
 
         // every call's first attempt fails (whichever key it picked): the other key answers, nothing reaches the client
-        int before = fake.requestCount();
+        int before = bed.fake().requestCount();
         for (int i = 0; i < 10; i++) {
-            fake.failNext(500, 1);
+            bed.fake().failNext(500, 1);
             assertThat(chat()).isEqualTo(200);
         }
-        assertThat(fake.requestCount() - before).isEqualTo(20); // one failed attempt + one answer per call
+        assertThat(bed.fake().requestCount() - before).isEqualTo(20); // one failed attempt + one answer per call
     }
 }
