@@ -1,6 +1,6 @@
 package io.gatewaystack.servlet;
 
-import io.gatewaystack.core.ErrorCode;
+import io.gatewaystack.core.BearerChallenge;
 import io.gatewaystack.core.GatewayError;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -54,36 +54,6 @@ final class ErrorWriter {
     }
 
     String challenge(GatewayError error) {
-        StringBuilder sb = new StringBuilder("Bearer");
-        String sep = " ";
-        if (realm != null) {
-            sb.append(sep).append("realm=\"").append(quoted(realm)).append('"');
-            sep = ", ";
-        }
-        // RFC 6750 §3: no error attribute when the request carried no credentials at all.
-        if (error.code() != ErrorCode.MISSING_TOKEN) {
-            String rfcError = error.code() == ErrorCode.INSUFFICIENT_SCOPE ? "insufficient_scope" : "invalid_token";
-            sb.append(sep).append("error=\"").append(rfcError).append('"');
-            sb.append(", error_description=\"").append(quoted(error.description())).append('"');
-            sep = ", ";
-        }
-        if (error.scope() != null && !error.scope().isBlank()) {
-            sb.append(sep).append("scope=\"").append(quoted(error.scope())).append('"');
-        }
-        return sb.toString();
-    }
-
-    /** RFC 6750 quoted-string content: no quotes, backslashes or control characters. */
-    private static String quoted(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\'');
-            } else if (c >= 0x20 && c < 0x7f) {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return BearerChallenge.of(null, realm, error);
     }
 }

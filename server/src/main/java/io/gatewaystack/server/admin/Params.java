@@ -1,12 +1,9 @@
 package io.gatewaystack.server.admin;
 
 import io.gatewaystack.audit.store.AuditSearch;
+import io.gatewaystack.audit.store.TimeArgument;
 import io.vertx.core.http.HttpServerRequest;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Locale;
 
 /** Query parameters of the admin API: times, numbers and the audit filter, with 400-worthy messages. */
 final class Params {
@@ -51,29 +48,7 @@ final class Params {
     }
 
     static long parseTime(String name, String text, Instant now) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.matches("\\d+[smhdw]")) {
-                long n = Long.parseLong(t.substring(0, t.length() - 1));
-                Duration d = switch (t.charAt(t.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(n);
-                    case 'm' -> Duration.ofMinutes(n);
-                    case 'h' -> Duration.ofHours(n);
-                    case 'd' -> Duration.ofDays(n);
-                    default -> Duration.ofDays(7 * n);
-                };
-                return now.minus(d).toEpochMilli();
-            }
-            if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            }
-            if (t.matches("\\d{10,16}")) {
-                return Long.parseLong(t);
-            }
-            return Instant.parse(text.trim()).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " must be an age (30m, 24h, 7d), a date, an ISO-8601 instant or epoch milliseconds");
-        }
+        return TimeArgument.parse(name, text, now);
     }
 
     /** The audit filter from the query ({@code user}, {@code org}, {@code tenant}, {@code model}...). */

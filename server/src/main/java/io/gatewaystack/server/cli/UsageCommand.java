@@ -5,8 +5,6 @@ import io.gatewaystack.audit.store.AuditSource;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -150,21 +148,6 @@ public final class UsageCommand implements Callable<Integer> {
     }
 
     static long parseSince(String text, Instant now) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.matches("\\d+[smhdw]")) {
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            Duration d = switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            };
-            return now.minus(d).toEpochMilli();
-        }
-        if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
-            return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        }
-        return Instant.parse(text.trim()).toEpochMilli();
+        return io.gatewaystack.audit.store.TimeArgument.parse("--since", text, now);
     }
 }

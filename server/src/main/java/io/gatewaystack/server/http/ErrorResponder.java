@@ -1,6 +1,6 @@
 package io.gatewaystack.server.http;
 
-import io.gatewaystack.core.ErrorCode;
+import io.gatewaystack.core.BearerChallenge;
 import io.gatewaystack.core.GatewayError;
 import io.gatewaystack.core.RequestContext;
 import io.vertx.core.http.HttpServerRequest;
@@ -85,31 +85,6 @@ public final class ErrorResponder {
     }
 
     String challenge(HttpServerRequest request, GatewayError error) {
-        StringBuilder sb = new StringBuilder("Bearer resource_metadata=\"").append(resourceMetadataUrl(request)).append('"');
-        ErrorCode code = error.code();
-        // RFC 6750 §3: no error attribute when the request carried no credentials at all.
-        if (code != ErrorCode.MISSING_TOKEN) {
-            String rfcError = code == ErrorCode.INSUFFICIENT_SCOPE ? "insufficient_scope" : "invalid_token";
-            sb.append(", error=\"").append(rfcError).append('"');
-            sb.append(", error_description=\"").append(quoted(error.description())).append('"');
-        }
-        if (error.scope() != null && !error.scope().isBlank()) {
-            sb.append(", scope=\"").append(quoted(error.scope())).append('"');
-        }
-        return sb.toString();
-    }
-
-    /** RFC 6750 quoted-string content: no quotes, backslashes or control characters. */
-    private static String quoted(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\'');
-            } else if (c >= 0x20 && c < 0x7f) {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return BearerChallenge.of(resourceMetadataUrl(request), null, error);
     }
 }
