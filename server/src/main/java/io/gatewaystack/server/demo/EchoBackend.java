@@ -6,10 +6,7 @@ import io.gatewaystack.server.http.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 
@@ -35,13 +32,7 @@ public final class EchoBackend {
      */
     public static EchoBackend start(Vertx vertx, int port) throws Exception {
         int actual = port == 0 ? Ports.free() : port;
-        String id = vertx.deployVerticle(() -> new VerticleBase() {
-                    @Override
-                    public Future<?> start() {
-                        return vertx.createHttpServer().requestHandler(EchoBackend::handle).listen(actual, "127.0.0.1");
-                    }
-                }, new DeploymentOptions().setInstances(Math.max(1, Runtime.getRuntime().availableProcessors())))
-                .await(10, TimeUnit.SECONDS);
+        String id = LoopbackServers.start(vertx, actual, EchoBackend::handle);
         return new EchoBackend(vertx, id, actual);
     }
 

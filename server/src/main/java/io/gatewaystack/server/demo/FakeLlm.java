@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.ByteBuffer;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -89,7 +87,7 @@ public final class FakeLlm {
     private static final Translation ERRORS = new Translation();
 
     private final Vertx vertx;
-    private final HttpServer server;
+    private volatile String deploymentId;
     private final int port;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
@@ -106,14 +104,13 @@ public final class FakeLlm {
     private FakeLlm(Vertx vertx, int port) {
         this.vertx = vertx;
         this.port = port;
-        this.server = vertx.createHttpServer().requestHandler(this::handle);
     }
 
     /** Starts on 127.0.0.1 at {@code port} (0 picks a free one). Blocking: call it from a test or main thread, not an event loop. */
     public static FakeLlm start(Vertx vertx, int port) {
         FakeLlm fake = new FakeLlm(vertx, port == 0 ? Ports.free() : port);
         try {
-            fake.server.listen(fake.port, "127.0.0.1").await(10, TimeUnit.SECONDS);
+            fake.deploymentId = LoopbackServers.start(vertx, fake.port, fake::handle);
         } catch (Exception e) {
             throw new IllegalStateException("fake LLM cannot listen on 127.0.0.1:" + fake.port + ": " + e.getMessage(), e);
         }
@@ -130,7 +127,7 @@ public final class FakeLlm {
     }
 
     public Future<Void> close() {
-        return server.close();
+        return vertx.undeploy(deploymentId);
     }
 
     /** The next {@code times} requests answer {@code status} (with an error body in the API's shape). */

@@ -15,7 +15,6 @@ import io.gatewaystack.server.http.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
@@ -73,7 +71,7 @@ public final class StarterTools {
     private static final String[] STAGES = {"won", "lost", "open"};
 
     private final Vertx vertx;
-    private final HttpServer server;
+    private volatile String deploymentId;
     private final int port;
     private final Connection db;
     private final Path dbFile;
@@ -87,10 +85,9 @@ public final class StarterTools {
     private final SecretKeySpec userKeySecret;
     private final ThreadLocal<Mac> userKeyMacs = new ThreadLocal<>();
 
-    private StarterTools(Vertx vertx, HttpServer server, int port, Connection db, Path dbFile,
+    private StarterTools(Vertx vertx, int port, Connection db, Path dbFile,
                          DefaultJWTProcessor<SecurityContext> assertions, SecretKeySpec userKeySecret) {
         this.vertx = vertx;
-        this.server = server;
         this.port = port;
         this.db = db;
         this.dbFile = dbFile;
@@ -149,10 +146,9 @@ public final class StarterTools {
                     + " text TEXT NOT NULL, created_at TEXT NOT NULL)");
         }
         int actual = port == 0 ? Ports.free() : port;
-        HttpServer server = vertx.createHttpServer();
-        StarterTools tools = new StarterTools(vertx, server, actual, db, file, processor,
+        StarterTools tools = new StarterTools(vertx, actual, db, file, processor,
                 new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        server.requestHandler(tools::handle).listen(actual, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        tools.deploymentId = LoopbackServers.start(vertx, actual, tools::handle);
         return tools;
     }
 
@@ -166,7 +162,7 @@ public final class StarterTools {
     }
 
     public Future<Void> close() {
-        return server.close().andThen(ar -> {
+        return vertx.undeploy(deploymentId).andThen(ar -> {
             synchronized (db) {
                 try {
                     db.close();
