@@ -57,7 +57,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code x-request-id}.
  *
  * <h2>Authentication</h2>
- * {@code Authorization: Bearer <non-empty>} or {@code x-api-key: <non-empty>}, else 401 in the API's error shape.
+ * {@code Authorization: Bearer <non-empty>}, {@code x-api-key: <non-empty>} or (Azure) {@code api-key: <non-empty>}, else
+ * 401 in the API's error shape.
  *
  * <h2>Failures on command</h2>
  * Per request through headers: {@code X-Fake-Drop: true} closes the connection without answering;
@@ -98,6 +99,7 @@ public final class FakeLlm {
     private final AtomicInteger dropTimes = new AtomicInteger();
     private volatile long chunkDelayMillis = CHUNK_DELAY_MS;
     private volatile String lastRequestBody;
+    private volatile String lastRequestUri;
     private volatile String lastAuthorization;
     private volatile io.vertx.core.MultiMap lastHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
 
@@ -166,12 +168,17 @@ public final class FakeLlm {
         return lastRequestBody;
     }
 
-    /** The last request's {@code Authorization} header as received, or its {@code x-api-key} when it had none. */
     /** A header of the last request as the provider received it, or null. */
     public String lastHeader(String name) {
         return lastHeaders.get(name);
     }
 
+    /** The path and query of the last request as the provider received it, or null before any. */
+    public String lastRequestUri() {
+        return lastRequestUri;
+    }
+
+    /** The last request's {@code Authorization} header as received, or its {@code x-api-key} when it had none. */
     public String lastAuthorization() {
         return lastAuthorization;
     }
@@ -188,6 +195,7 @@ public final class FakeLlm {
         String apiKey = request.getHeader("x-api-key");
         lastAuthorization = authorization != null ? authorization : apiKey;
         lastHeaders = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+        lastRequestUri = request.uri();
         ApiFormat format = request.path().endsWith("/messages") || request.getHeader("anthropic-version") != null
                 ? ApiFormat.ANTHROPIC_MESSAGES : ApiFormat.OPENAI_CHAT;
         // decided now, in arrival order, not when the body has been read
@@ -236,7 +244,7 @@ public final class FakeLlm {
             return;
         }
         if (!authenticated(request)) {
-            error(response, 401, "invalid_api_key", "missing or empty API key (Authorization: Bearer or x-api-key)", format);
+            error(response, 401, "invalid_api_key", "missing or empty API key (Authorization: Bearer, x-api-key or api-key)", format);
             return;
         }
         if (fail > 0) {
@@ -279,6 +287,9 @@ public final class FakeLlm {
             return true;
         }
         String apiKey = request.getHeader("x-api-key");
+        if (apiKey == null) {
+            apiKey = request.getHeader("api-key"); // Azure OpenAI's header
+        }
         return apiKey != null && !apiKey.isBlank();
     }
 
