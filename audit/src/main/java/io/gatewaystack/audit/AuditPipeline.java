@@ -177,6 +177,7 @@ public final class AuditPipeline implements AutoCloseable {
     private void writeLoop() {
         List<AuditEvent> batch = new ArrayList<>(4096);
         try {
+            long idleParkNanos = 500_000;
             while (true) {
                 if (halted) {
                     return;
@@ -193,7 +194,9 @@ public final class AuditPipeline implements AutoCloseable {
                         spool.flush(); // interval fsync
                     }
                     checkSpoolSize();
-                    LockSupport.parkNanos(500_000); // polling keeps offer() free of wake-ups
+                    // Polling keeps offer() free of wake-ups; idle, the poll slows from 0.5 ms to 2 ms.
+                    LockSupport.parkNanos(idleParkNanos);
+                    idleParkNanos = Math.min(idleParkNanos * 2, 2_000_000);
                     if (halted) {
                         return;
                     }
@@ -202,6 +205,7 @@ public final class AuditPipeline implements AutoCloseable {
                 if (halted) {
                     return;
                 }
+                idleParkNanos = 500_000;
                 for (AuditEvent e : batch) {
                     if (cipher != null) {
                         var p = cipher.protect(e, System.currentTimeMillis());
@@ -290,6 +294,7 @@ public final class AuditPipeline implements AutoCloseable {
 
         void run() {
             long backoffMillis = 100;
+            long idleParkNanos = 2_000_000;
             try (Spool.Reader reader = spool.reader(committed)) {
                 List<SpoolEntry> pending = List.of();
                 while (!halted) {
@@ -300,9 +305,11 @@ public final class AuditPipeline implements AutoCloseable {
                         if (!running && !writer.isAlive() && reader.nextPos() > spool.durablePos()) {
                             return; // drained
                         }
-                        LockSupport.parkNanos(2_000_000);
+                        LockSupport.parkNanos(idleParkNanos); // idle: from 2 ms up to 10 ms between looks
+                        idleParkNanos = Math.min(idleParkNanos * 2, 10_000_000);
                         continue;
                     }
+                    idleParkNanos = 2_000_000;
                     pending = withKnownEvents(pending);
                     try {
                         sink.write(pending);
