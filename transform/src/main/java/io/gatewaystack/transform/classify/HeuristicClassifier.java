@@ -24,13 +24,25 @@ public final class HeuristicClassifier implements ContentClassifier {
     public static final int THRESHOLD = 3;
     private static final int MAX_WORD = 32;
     private static final int REGION = 200;
+    private static final int FILTER_BITS = 1 << 16;
+    private static final boolean[] WORD = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) WORD[c] = true;
+        for (char c = 'a'; c <= 'z'; c++) WORD[c] = true;
+        for (char c = 'A'; c <= 'Z'; c++) WORD[c] = true;
+        WORD['_'] = true;
+    }
 
     private final long[] hashes;
+    /** one bit per (mixed) hash of a first word: most words miss here and skip the binary search */
+    private final long[] filter = new long[FILTER_BITS / 64];
     private final Map<String, List<PhraseRule>> byFirstWord = new HashMap<>();
 
     public HeuristicClassifier(List<PhraseRule> rules) {
         for (PhraseRule r : rules) byFirstWord.computeIfAbsent(r.firstWord(), k -> new ArrayList<>()).add(r);
         hashes = byFirstWord.keySet().stream().mapToLong(HeuristicClassifier::hash).sorted().distinct().toArray();
+        for (long h : hashes) filter[filterBit(h) >>> 6] |= 1L << filterBit(h);
     }
 
     /** The classifier with the built-in rule lists. */
@@ -51,10 +63,13 @@ public final class HeuristicClassifier implements ContentClassifier {
             int start = i;
             long h = 0;
             while (i < n && isWordChar(text.charAt(i))) {
-                if (i - start < MAX_WORD) h = h * 31 + Character.toLowerCase(text.charAt(i));
+                if (i - start < MAX_WORD) h = h * 31 + lower(text.charAt(i));
                 i++;
             }
-            if (i - start > MAX_WORD || Arrays.binarySearch(hashes, h) < 0) continue;
+            if (i - start > MAX_WORD || (filter[filterBit(h) >>> 6] & 1L << filterBit(h)) == 0
+                    || Arrays.binarySearch(hashes, h) < 0) {
+                continue;
+            }
             List<PhraseRule> rules = byFirstWord.get(text.substring(start, i).toLowerCase(java.util.Locale.ROOT));
             if (rules == null) continue;
             for (PhraseRule rule : rules) {
@@ -74,8 +89,18 @@ public final class HeuristicClassifier implements ContentClassifier {
         return labels;
     }
 
+    /** ASCII letters, digits and '_' (a table: this runs once per char of every text) */
     private static boolean isWordChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        return c < 128 && WORD[c];
+    }
+
+    /** {@link Character#toLowerCase(char)} for the ASCII word chars the loop hashes */
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    private static int filterBit(long h) {
+        return (int) (h ^ (h >>> 29) ^ (h >>> 47)) & (FILTER_BITS - 1);
     }
 
     private static long hash(String word) {
