@@ -2,6 +2,7 @@ package io.gatewaystack.transform.classify;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,11 +54,22 @@ public final class HeuristicClassifier implements ContentClassifier {
     @Override
     public Set<String> classify(String text) {
         if (text == null || text.isEmpty()) return Set.of();
-        Map<String, Integer> points = null;
+        return labels(matches(text, 0, text.length()));
+    }
+
+    /**
+     * The rules matching at the words that start in [{@code from}, {@code to}) of {@code text}; a rule's pattern
+     * sees the text from its word on (at most {@value #REGION} chars). A text read in pieces (a streamed answer)
+     * gets the same rules as the whole text when each word start is in exactly one piece and each piece's text
+     * reaches far enough past it.
+     */
+    public Set<PhraseRule> matches(String text, int from, int to) {
         Set<PhraseRule> matched = null;
         int n = text.length();
-        int i = 0;
-        while (i < n) {
+        int i = Math.max(0, from);
+        while (i > 0 && i < n && isWordChar(text.charAt(i - 1)) && isWordChar(text.charAt(i))) i++; // a word begun before
+        int last = Math.min(to, n);
+        while (i < last) {
             char c = text.charAt(i);
             if (!isWordChar(c)) { i++; continue; }
             int start = i;
@@ -77,13 +89,19 @@ public final class HeuristicClassifier implements ContentClassifier {
                 Matcher m = rule.pattern().matcher(text);
                 m.region(start, Math.min(n, start + REGION));
                 if (m.lookingAt()) {
-                    if (matched == null) { matched = new HashSet<>(); points = new HashMap<>(); }
+                    if (matched == null) matched = new HashSet<>();
                     matched.add(rule);
-                    points.merge(rule.label(), rule.weight(), Integer::sum);
                 }
             }
         }
-        if (points == null) return Set.of();
+        return matched == null ? Set.of() : matched;
+    }
+
+    /** The labels whose distinct matched rules reach {@link #THRESHOLD} points. */
+    public static Set<String> labels(Collection<PhraseRule> matched) {
+        if (matched.isEmpty()) return Set.of();
+        Map<String, Integer> points = new HashMap<>();
+        for (PhraseRule rule : matched) points.merge(rule.label(), rule.weight(), Integer::sum);
         Set<String> labels = new TreeSet<>();
         points.forEach((label, p) -> { if (p >= THRESHOLD) labels.add(label); });
         return labels;
