@@ -60,7 +60,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <h2>Tool calls</h2>
  * A request that forces a tool ({@code tool_choice} naming a function / tool) gets a call of that tool with the
- * arguments {@code {"text": <answer>}} instead of the text, streamed in word-sized argument fragments.
+ * arguments {@code {"text": <answer>}} instead of the text, streamed in word-sized argument fragments — unless its
+ * last message is a tool result: then it answers with that result, as without tools.
  *
  * <h2>Authentication</h2>
  * {@code Authorization: Bearer <non-empty>} or {@code x-api-key: <non-empty>}, else 401 in the API's error shape.
@@ -327,7 +328,7 @@ public final class FakeLlm {
         String id = anthropic ? "msg_fake" + n : "chatcmpl-fake-" + n;
         response.putHeader("x-request-id", id);
         boolean stream = in.get("stream") != null && in.get("stream").asBoolean(false);
-        String tool = forcedTool(in.get("tool_choice"), anthropic);
+        String tool = endsWithToolResult(messages) ? null : forcedTool(in.get("tool_choice"), anthropic);
         if (tool != null && !truncated) {
             toolCall(response, id, model, tool, text, stream, anthropic, inputTokens, outputTokens, chunkDelay,
                     in.at("/stream_options/include_usage").asBoolean(false));
@@ -373,6 +374,17 @@ public final class FakeLlm {
                 ? ("tool".equals(choice.path("type").asString("")) ? choice.get("name") : null)
                 : ("function".equals(choice.path("type").asString("")) ? choice.path("function").get("name") : null);
         return name != null && name.isString() && !name.stringValue().isEmpty() ? name.stringValue() : null;
+    }
+
+    /** Whether the conversation's last message carries a tool result (OpenAI role {@code tool}, Anthropic {@code tool_result}). */
+    static boolean endsWithToolResult(JsonNode messages) {
+        if (messages.isEmpty()) return false;
+        JsonNode last = messages.get(messages.size() - 1);
+        if ("tool".equals(last.path("role").asString(""))) return true;
+        for (JsonNode part : last.path("content")) {
+            if ("tool_result".equals(part.path("type").asString(""))) return true;
+        }
+        return false;
     }
 
     /**
