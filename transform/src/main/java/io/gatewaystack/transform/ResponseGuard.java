@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Every scan records into the request context at once: {@link ContentFindings} then describes the whole
  * exchange (request and answer: labels, types and flags merged, the higher risk score), and the full findings of
- * the answer are under {@link #ATTRIBUTE}. One instance per request; not thread-safe (used on the request's event
+ * the answer are under {@link #ATTRIBUTE}. The answer's labels and score come from what was found in it and from
+ * the phrase classifier's labels of its text ({@link ResponseFindings#labels()}). One instance per request; not thread-safe (used on the request's event
  * loop).
  */
 public final class ResponseGuard {
@@ -42,6 +43,8 @@ public final class ResponseGuard {
     private final ContentFindings requestFindings;
     /** findings already written into the context (a stream records after every event; most add nothing) */
     private int recorded;
+    /** the answer's classifier labels already written into the context */
+    private Set<String> recordedLabels = Set.of();
 
     ResponseGuard(RequestContext ctx, ResponseScanner scanner, Map<String, String> customLabels) {
         this.ctx = ctx;
@@ -101,9 +104,11 @@ public final class ResponseGuard {
 
     /** Writes the exchange's findings (request merged with the answer so far) into the request context. */
     public void record() {
-        if (findings.total() == recorded) return;
+        Set<String> textLabels = findings.labels();
+        if (findings.total() == recorded && textLabels.equals(recordedLabels)) return;
         recorded = findings.total();
-        RiskAssessment answer = RiskScorer.assess(findings.countsByType(), customLabels, Set.of());
+        recordedLabels = textLabels;
+        RiskAssessment answer = RiskScorer.assess(findings.countsByType(), customLabels, textLabels);
         Set<String> labels = new TreeSet<>(answer.labels());
         Set<String> types = new TreeSet<>(findings.countsByType().keySet());
         Set<String> flags = new TreeSet<>(answer.flags());

@@ -54,11 +54,12 @@ public final class TransformEngine {
         this.scanner = new ContentScanner(BuiltinDetectors.enabled(config.detectors(), config.phoneRegion()), custom,
                 config.detectors());
         List<ContentClassifier> cls = new ArrayList<>();
-        if (config.classify()) cls.add(HeuristicClassifier.standard());
+        HeuristicClassifier heuristic = config.classify() ? HeuristicClassifier.standard() : null;
+        if (heuristic != null) cls.add(heuristic);
         cls.addAll(extraClassifiers);
         this.classifiers = List.copyOf(cls);
         this.walker = new JsonTextWalker(config.maxDepth());
-        this.responseScanner = new ResponseScanner(scanner, config.response(), walker);
+        this.responseScanner = new ResponseScanner(scanner, config.response(), walker, heuristic);
     }
 
     public TransformEngine(TransformConfig config) {

@@ -99,4 +99,23 @@ class ResponseGuardTest {
         assertThat(proxy.body().isModified()).isFalse();
         assertThat(TransformLayer.responseGuard(proxy)).isEmpty();
     }
+
+    @Test
+    void theAnswersTextIsClassifiedIntoTheExchangesLabelsAndRisk() {
+        RequestContext ctx = ctx("llm.chat", "{\"messages\":[{\"role\":\"user\",\"content\":\"How is Ann?\"}]}");
+        new TransformLayer(config()).onRequest(ctx);
+        assertThat(ctx.contentFindings().labels()).isEmpty(); // the request says nothing sensitive
+        ResponseGuard guard = TransformLayer.responseGuard(ctx).orElseThrow();
+        StreamingRedactor scan = guard.stream();
+        for (String chunk : new String[] {"Ann (ann@example.org) was diag", "nosed with diabetes; her ", "code: eval(x)."}) {
+            scan.push(chunk);
+            guard.record();
+        }
+        scan.finish();
+        guard.record();
+        // medical from the text, pii from the email, hipaa from both; an answer showing code is no code injection
+        assertThat(ctx.contentFindings().labels()).containsExactly("medical", "pii");
+        assertThat(ctx.contentFindings().flags()).contains("hipaa", "gdpr");
+        assertThat(ctx.contentFindings().riskScore()).isEqualTo(42); // medical 30 + one more label 10 + one finding 2
+    }
 }

@@ -56,6 +56,11 @@ import tools.jackson.databind.node.ObjectNode;
  * answer. Each request gets its own response id ({@code chatcmpl-fake-N} / {@code msg_fakeN}), also sent as
  * {@code x-request-id}.
  *
+ * <h2>Tool calls</h2>
+ * A request that forces a tool ({@code tool_choice} naming a function / tool) gets a call of that tool with the
+ * arguments {@code {"text": <answer>}} instead of the text, streamed in word-sized argument fragments — unless its
+ * last message is a tool result: then it answers with that result, as without tools.
+ *
  * <h2>Authentication</h2>
  * {@code Authorization: Bearer <non-empty>}, {@code x-api-key: <non-empty>} or (Azure) {@code api-key: <non-empty>}, else
  * 401 in the API's error shape.
@@ -331,6 +336,12 @@ public final class FakeLlm {
         String id = anthropic ? "msg_fake" + n : "chatcmpl-fake-" + n;
         response.putHeader("x-request-id", id);
         boolean stream = in.get("stream") != null && in.get("stream").asBoolean(false);
+        String tool = endsWithToolResult(messages) ? null : forcedTool(in.get("tool_choice"), anthropic);
+        if (tool != null && !truncated) {
+            toolCall(response, id, model, tool, text, stream, anthropic, inputTokens, outputTokens, chunkDelay,
+                    in.at("/stream_options/include_usage").asBoolean(false));
+            return;
+        }
         if (!stream) {
             ObjectNode out = anthropic
                     ? anthropicMessage(id, model, text, truncated ? "max_tokens" : "end_turn", inputTokens, outputTokens)
@@ -357,6 +368,89 @@ public final class FakeLlm {
         }
         response.write(Buffer.buffer(events.get(next).encode()));
         vertx.setTimer(delay, t -> send(response, events, next + 1, delay));
+    }
+
+    // ---------------------------------------------------------------------------------------------- tool calls
+
+    /**
+     * The tool a request forces ({@code tool_choice: {"type":"function","function":{"name":…}}} in OpenAI's API,
+     * {@code {"type":"tool","name":…}} in Anthropic's), or null: as the real APIs, a forced tool always gets a call.
+     */
+    static String forcedTool(JsonNode choice, boolean anthropic) {
+        if (choice == null || !choice.isObject()) return null;
+        JsonNode name = anthropic
+                ? ("tool".equals(choice.path("type").asString("")) ? choice.get("name") : null)
+                : ("function".equals(choice.path("type").asString("")) ? choice.path("function").get("name") : null);
+        return name != null && name.isString() && !name.stringValue().isEmpty() ? name.stringValue() : null;
+    }
+
+    /** Whether the conversation's last message carries a tool result (OpenAI role {@code tool}, Anthropic {@code tool_result}). */
+    static boolean endsWithToolResult(JsonNode messages) {
+        if (messages.isEmpty()) return false;
+        JsonNode last = messages.get(messages.size() - 1);
+        if ("tool".equals(last.path("role").asString(""))) return true;
+        for (JsonNode part : last.path("content")) {
+            if ("tool_result".equals(part.path("type").asString(""))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The answer as a call of {@code tool} with the arguments {@code {"text": <answer>}}; streamed, the arguments
+     * JSON comes in word-sized fragments ({@code delta.tool_calls[].function.arguments} /
+     * {@code input_json_delta}), as real models stream them.
+     */
+    private void toolCall(HttpServerResponse response, String id, String model, String tool, String text, boolean stream,
+                          boolean anthropic, long inputTokens, long outputTokens, long chunkDelay, boolean includeUsage) {
+        ObjectNode input = JsonBodies.MAPPER.createObjectNode().put("text", text);
+        String arguments = JsonBodies.MAPPER.writeValueAsString(input);
+        String callId = (anthropic ? "toolu_fake" : "call_fake") + ids.incrementAndGet();
+        if (!stream) {
+            ObjectNode out;
+            if (anthropic) {
+                out = anthropicMessage(id, model, "", "tool_use", inputTokens, outputTokens);
+                ArrayNode content = out.putArray("content");
+                content.addObject().put("type", "tool_use").put("id", callId).put("name", tool).set("input", input);
+            } else {
+                out = openAiCompletion(id, model, "", "tool_calls", inputTokens, outputTokens);
+                ObjectNode message = (ObjectNode) out.at("/choices/0/message");
+                message.putNull("content");
+                ObjectNode call = message.putArray("tool_calls").addObject().put("id", callId).put("type", "function");
+                call.putObject("function").put("name", tool).put("arguments", arguments);
+            }
+            response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(out));
+            return;
+        }
+        List<String> fragments = group(pieces(arguments));
+        List<SseEvent> events = new ArrayList<>(fragments.size() + 7);
+        if (anthropic) {
+            List<SseEvent> text0 = anthropicEvents(id, model, List.of(), "tool_use", inputTokens, outputTokens);
+            events.add(text0.getFirst()); // message_start
+            ObjectNode blockStart = JsonBodies.MAPPER.createObjectNode().put("type", "content_block_start").put("index", 0);
+            blockStart.putObject("content_block").put("type", "tool_use").put("id", callId).put("name", tool).putObject("input");
+            events.add(anthropic(blockStart));
+            for (String fragment : fragments) {
+                ObjectNode delta = JsonBodies.MAPPER.createObjectNode().put("type", "content_block_delta").put("index", 0);
+                delta.putObject("delta").put("type", "input_json_delta").put("partial_json", fragment);
+                events.add(anthropic(delta));
+            }
+            events.addAll(text0.subList(text0.size() - 3, text0.size())); // content_block_stop, message_delta, message_stop
+        } else {
+            long created = System.currentTimeMillis() / 1000;
+            ObjectNode first = JsonBodies.MAPPER.createObjectNode().put("role", "assistant").putNull("content");
+            ObjectNode call = first.putArray("tool_calls").addObject().put("index", 0).put("id", callId).put("type", "function");
+            call.putObject("function").put("name", tool).put("arguments", "");
+            events.add(openAiChunk(id, model, created, first, null, includeUsage));
+            for (String fragment : fragments) {
+                ObjectNode delta = JsonBodies.MAPPER.createObjectNode();
+                delta.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", fragment);
+                events.add(openAiChunk(id, model, created, delta, null, includeUsage));
+            }
+            List<SseEvent> end = openAiEvents(id, model, List.of(), "tool_calls", inputTokens, outputTokens, includeUsage);
+            events.addAll(end.subList(1, end.size())); // the finish chunk, the usage chunk if asked, [DONE]
+        }
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        send(response, events, 0, chunkDelay);
     }
 
     private static ObjectNode openAiCompletion(String id, String model, String text, String finish, long in, long out) {

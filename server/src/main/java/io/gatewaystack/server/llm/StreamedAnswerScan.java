@@ -22,8 +22,12 @@ import tools.jackson.databind.node.ObjectNode;
  * redactor lets out now (often less than it brought, sometimes empty); what is held back goes out with the
  * choice's {@code finish_reason} chunk, before the block's {@code content_block_stop}, or at {@code [DONE]}.
  *
- * <p>Streamed tool-call argument deltas are not scanned (they are JSON fragments; the non-streamed answer's
- * arguments are). When a BLOCK type turns up, {@link #blocked()} is true and the caller ends the stream with
+ * <p>The argument fragments of each streamed tool call (OpenAI {@code delta.tool_calls[].function.arguments} per
+ * choice and call index, Anthropic {@code input_json_delta} per content block) are one more text stream with the
+ * same hold-back, scanned as the raw arguments JSON as a whole answer's arguments are; what is held back goes out
+ * with the finish chunk (as one more arguments fragment of that call), before {@code content_block_stop}, or at
+ * {@code [DONE]}. (The Responses API's {@code response.function_call_arguments.delta} events are not scanned yet.)
+ * When a BLOCK type turns up, {@link #blocked()} is true and the caller ends the stream with
  * {@link #blockedEvent()}: the status (200) and headers are already sent, so the client learns it from an error
  * event of its API (OpenAI {@code data: {"error":…}}, Anthropic {@code event: error}) and the missing end of
  * stream. One instance per response; not thread-safe.
@@ -33,6 +37,10 @@ final class StreamedAnswerScan {
     private final ResponseGuard guard;
     private final ApiFormat clientFormat;
     private final Map<Integer, StreamingRedactor> streams = new HashMap<>();
+    /** OpenAI: the argument streams of tool calls, by {@link #toolKey} */
+    private final Map<Integer, StreamingRedactor> toolStreams = new HashMap<>();
+    /** Anthropic: the content blocks whose stream is a tool's input JSON ({@code input_json_delta}), not text */
+    private final java.util.Set<Integer> jsonBlocks = new java.util.HashSet<>();
     /** the last OpenAI chunk, as the template for a chunk carrying held-back text at the end */
     private ObjectNode lastChunk;
     private boolean blocked;
@@ -147,10 +155,22 @@ final class StreamedAnswerScan {
             if (content != null && content.isString()) {
                 text = stream(index).push(content.stringValue());
             }
+            if (delta != null && delta.get("tool_calls") instanceof ArrayNode calls) {
+                changed |= toolCallDeltas(index, calls);
+            }
             JsonNode finish = choice.get("finish_reason");
             if (finish != null && !finish.isNull() && streams.containsKey(index)) {
                 String tail = streams.remove(index).finish();
                 if (!tail.isEmpty()) text = (text == null ? "" : text) + tail;
+            }
+            if (finish != null && !finish.isNull()) {
+                List<ObjectNode> tails = toolCallTails(index);
+                if (!tails.isEmpty()) {
+                    ObjectNode d = delta instanceof ObjectNode o ? o : choice.putObject("delta");
+                    ArrayNode calls = d.get("tool_calls") instanceof ArrayNode a ? a : d.putArray("tool_calls");
+                    calls.addAll(tails);
+                    changed = true;
+                }
             }
             if (text != null && (content == null || !text.equals(content.stringValue()))) {
                 ObjectNode d = delta instanceof ObjectNode o ? o : choice.putObject("delta");
@@ -161,18 +181,58 @@ final class StreamedAnswerScan {
         out.add(changed ? new SseEvent(event.event(), data.toString()) : event);
     }
 
+    /** A tool call's stream key: its choice and its index among the choice's tool calls. */
+    private static int toolKey(int choice, int call) {
+        return choice * 1024 + call;
+    }
+
+    /** Pushes the argument fragments of one chunk's tool calls through their streams; whether one changed. */
+    private boolean toolCallDeltas(int choice, ArrayNode calls) {
+        boolean changed = false;
+        for (int c = 0; c < calls.size(); c++) {
+            if (!(calls.get(c) instanceof ObjectNode call) || !(call.get("function") instanceof ObjectNode fn)) continue;
+            JsonNode args = fn.get("arguments");
+            if (args == null || !args.isString()) continue;
+            int key = toolKey(choice, call.path("index").asInt(c));
+            String original = args.stringValue();
+            String shown = toolStreams.computeIfAbsent(key, k -> guard.stream()).push(original);
+            if (!shown.equals(original)) {
+                fn.put("arguments", shown);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** The held-back arguments of a choice's tool calls, as tool call deltas; their streams end. */
+    private List<ObjectNode> toolCallTails(int choice) {
+        List<ObjectNode> tails = new ArrayList<>();
+        for (int key : new java.util.TreeSet<>(toolStreams.keySet())) {
+            if (key / 1024 != choice) continue;
+            String tail = toolStreams.remove(key).finish();
+            if (tail.isEmpty()) continue;
+            ObjectNode call = JsonBodies.MAPPER.createObjectNode().put("index", key % 1024);
+            call.putObject("function").put("arguments", tail);
+            tails.add(call);
+        }
+        return tails;
+    }
+
     private void anthropic(SseEvent event, ObjectNode data, List<SseEvent> out) {
         String type = data.path("type").asString("");
         int index = data.path("index").asInt(0);
         switch (type) {
             case "content_block_delta" -> {
                 JsonNode delta = data.get("delta");
-                if (delta instanceof ObjectNode d && "text_delta".equals(d.path("type").asString(""))
-                        && d.get("text") != null && d.get("text").isString()) {
-                    String original = d.get("text").stringValue();
+                String deltaType = delta == null ? "" : delta.path("type").asString("");
+                // text, or a tool's input JSON in fragments: each content block is one stream
+                String field = "text_delta".equals(deltaType) ? "text" : "input_json_delta".equals(deltaType) ? "partial_json" : null;
+                if (field != null && delta instanceof ObjectNode d && d.get(field) != null && d.get(field).isString()) {
+                    if (field.equals("partial_json")) jsonBlocks.add(index);
+                    String original = d.get(field).stringValue();
                     String text = stream(index).push(original);
                     if (!text.equals(original)) {
-                        d.put("text", text);
+                        d.put(field, text);
                         out.add(new SseEvent(event.event(), data.toString()));
                         return;
                     }
@@ -181,7 +241,7 @@ final class StreamedAnswerScan {
             }
             case "content_block_stop" -> {
                 StreamingRedactor s = streams.remove(index);
-                if (s != null) addAnthropicDelta(index, s.finish(), out);
+                if (s != null) addAnthropicDelta(index, s.finish(), jsonBlocks.remove(index), out);
                 out.add(event);
             }
             case "message_delta", "message_stop" -> {
@@ -290,7 +350,7 @@ final class StreamedAnswerScan {
             streams.remove(e.getKey());
             if (tail.isEmpty()) continue;
             if (clientFormat == ApiFormat.ANTHROPIC_MESSAGES) {
-                addAnthropicDelta(e.getKey(), tail, out);
+                addAnthropicDelta(e.getKey(), tail, jsonBlocks.remove(e.getKey()), out);
             } else {
                 ObjectNode chunk = lastChunk == null ? JsonBodies.MAPPER.createObjectNode() : lastChunk.deepCopy();
                 ArrayNode choices = chunk.putArray("choices");
@@ -302,13 +362,25 @@ final class StreamedAnswerScan {
                 out.add(SseEvent.data(chunk.toString()));
             }
         }
+        for (int choiceIndex : new java.util.TreeSet<>(toolStreams.keySet().stream().map(k -> k / 1024).toList())) {
+            List<ObjectNode> tails = toolCallTails(choiceIndex);
+            if (tails.isEmpty()) continue;
+            ObjectNode chunk = lastChunk == null ? JsonBodies.MAPPER.createObjectNode() : lastChunk.deepCopy();
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", choiceIndex);
+            choice.putObject("delta").putArray("tool_calls").addAll(tails);
+            choice.putNull("finish_reason");
+            chunk.remove("usage");
+            out.add(SseEvent.data(chunk.toString()));
+        }
     }
 
-    private static void addAnthropicDelta(int index, String text, List<SseEvent> out) {
+    /** Held-back text of a content block as one more delta of its kind (text, or a tool's input JSON). */
+    private static void addAnthropicDelta(int index, String text, boolean json, List<SseEvent> out) {
         if (text.isEmpty()) return;
         ObjectNode delta = JsonBodies.MAPPER.createObjectNode();
         delta.put("type", "content_block_delta").put("index", index);
-        delta.putObject("delta").put("type", "text_delta").put("text", text);
+        if (json) delta.putObject("delta").put("type", "input_json_delta").put("partial_json", text);
+        else delta.putObject("delta").put("type", "text_delta").put("text", text);
         out.add(new SseEvent("content_block_delta", delta.toString()));
     }
 

@@ -2,6 +2,7 @@ package io.gatewaystack.transform.classify;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,13 +25,25 @@ public final class HeuristicClassifier implements ContentClassifier {
     public static final int THRESHOLD = 3;
     private static final int MAX_WORD = 32;
     private static final int REGION = 200;
+    private static final int FILTER_BITS = 1 << 16;
+    private static final boolean[] WORD = new boolean[128];
+
+    static {
+        for (char c = '0'; c <= '9'; c++) WORD[c] = true;
+        for (char c = 'a'; c <= 'z'; c++) WORD[c] = true;
+        for (char c = 'A'; c <= 'Z'; c++) WORD[c] = true;
+        WORD['_'] = true;
+    }
 
     private final long[] hashes;
+    /** one bit per (mixed) hash of a first word: most words miss here and skip the binary search */
+    private final long[] filter = new long[FILTER_BITS / 64];
     private final Map<String, List<PhraseRule>> byFirstWord = new HashMap<>();
 
     public HeuristicClassifier(List<PhraseRule> rules) {
         for (PhraseRule r : rules) byFirstWord.computeIfAbsent(r.firstWord(), k -> new ArrayList<>()).add(r);
         hashes = byFirstWord.keySet().stream().mapToLong(HeuristicClassifier::hash).sorted().distinct().toArray();
+        for (long h : hashes) filter[filterBit(h) >>> 6] |= 1L << filterBit(h);
     }
 
     /** The classifier with the built-in rule lists. */
@@ -41,20 +54,34 @@ public final class HeuristicClassifier implements ContentClassifier {
     @Override
     public Set<String> classify(String text) {
         if (text == null || text.isEmpty()) return Set.of();
-        Map<String, Integer> points = null;
+        return labels(matches(text, 0, text.length()));
+    }
+
+    /**
+     * The rules matching at the words that start in [{@code from}, {@code to}) of {@code text}; a rule's pattern
+     * sees the text from its word on (at most {@value #REGION} chars). A text read in pieces (a streamed answer)
+     * gets the same rules as the whole text when each word start is in exactly one piece and each piece's text
+     * reaches far enough past it.
+     */
+    public Set<PhraseRule> matches(String text, int from, int to) {
         Set<PhraseRule> matched = null;
         int n = text.length();
-        int i = 0;
-        while (i < n) {
+        int i = Math.max(0, from);
+        while (i > 0 && i < n && isWordChar(text.charAt(i - 1)) && isWordChar(text.charAt(i))) i++; // a word begun before
+        int last = Math.min(to, n);
+        while (i < last) {
             char c = text.charAt(i);
             if (!isWordChar(c)) { i++; continue; }
             int start = i;
             long h = 0;
             while (i < n && isWordChar(text.charAt(i))) {
-                if (i - start < MAX_WORD) h = h * 31 + Character.toLowerCase(text.charAt(i));
+                if (i - start < MAX_WORD) h = h * 31 + lower(text.charAt(i));
                 i++;
             }
-            if (i - start > MAX_WORD || Arrays.binarySearch(hashes, h) < 0) continue;
+            if (i - start > MAX_WORD || (filter[filterBit(h) >>> 6] & 1L << filterBit(h)) == 0
+                    || Arrays.binarySearch(hashes, h) < 0) {
+                continue;
+            }
             List<PhraseRule> rules = byFirstWord.get(text.substring(start, i).toLowerCase(java.util.Locale.ROOT));
             if (rules == null) continue;
             for (PhraseRule rule : rules) {
@@ -62,20 +89,36 @@ public final class HeuristicClassifier implements ContentClassifier {
                 Matcher m = rule.pattern().matcher(text);
                 m.region(start, Math.min(n, start + REGION));
                 if (m.lookingAt()) {
-                    if (matched == null) { matched = new HashSet<>(); points = new HashMap<>(); }
+                    if (matched == null) matched = new HashSet<>();
                     matched.add(rule);
-                    points.merge(rule.label(), rule.weight(), Integer::sum);
                 }
             }
         }
-        if (points == null) return Set.of();
+        return matched == null ? Set.of() : matched;
+    }
+
+    /** The labels whose distinct matched rules reach {@link #THRESHOLD} points. */
+    public static Set<String> labels(Collection<PhraseRule> matched) {
+        if (matched.isEmpty()) return Set.of();
+        Map<String, Integer> points = new HashMap<>();
+        for (PhraseRule rule : matched) points.merge(rule.label(), rule.weight(), Integer::sum);
         Set<String> labels = new TreeSet<>();
         points.forEach((label, p) -> { if (p >= THRESHOLD) labels.add(label); });
         return labels;
     }
 
+    /** ASCII letters, digits and '_' (a table: this runs once per char of every text) */
     private static boolean isWordChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        return c < 128 && WORD[c];
+    }
+
+    /** {@link Character#toLowerCase(char)} for the ASCII word chars the loop hashes */
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    private static int filterBit(long h) {
+        return (int) (h ^ (h >>> 29) ^ (h >>> 47)) & (FILTER_BITS - 1);
     }
 
     private static long hash(String word) {

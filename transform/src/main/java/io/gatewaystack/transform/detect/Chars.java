@@ -54,11 +54,11 @@ public final class Chars {
      */
     public static boolean contextBefore(String text, int pos, int window, String[] words) {
         int from = Math.max(0, pos - window);
-        for (String w : words) {
-            int last = pos - w.length();
-            for (int i = from; i <= last; i++) {
-                if (text.regionMatches(true, i, w, 0, w.length())
-                        && (i == 0 || !isWord(text.charAt(i - 1)))
+        for (int i = from; i < pos; i++) {
+            // a context word starts a word: test the words only where one starts (about one position in five)
+            if (i > 0 && isWord(text.charAt(i - 1))) continue;
+            for (String w : words) {
+                if (i <= pos - w.length() && text.regionMatches(true, i, w, 0, w.length())
                         && (!isWord(w.charAt(w.length() - 1)) || i + w.length() >= text.length() || !isWord(text.charAt(i + w.length())))) {
                     return true;
                 }

@@ -88,6 +88,12 @@ public final class ContentScanner {
                     run(onNumberStart[c], text, i, state, out);
                     run(onWordStart[c], text, i, state, out);
                 }
+                // only a word's first char is a trigger: the rest of the run is skipped in one tight loop
+                int j = i + 1;
+                while (j < n && Chars.isWord(text.charAt(j))) j++;
+                i = j - 1;
+                prevWord = true;
+                continue;
             } else if (c == '@') {
                 run(onAt, text, i, state, out);
             } else if (c == '=' || c == ':') {

@@ -20,7 +20,7 @@ public final class PhoneDetector implements Detector {
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
-    private final int defaultCountryCode;
+    private final PhoneValidity validity;
     /** the default region's national (trunk) prefix, e.g. "0" for DE, "1" for US; null when it has none */
     private final String nationalPrefix;
     private final boolean asWrittenFirst;
@@ -39,7 +39,7 @@ public final class PhoneDetector implements Detector {
             throw new IllegalArgumentException("unknown phone region: " + defaultRegion);
         }
         this.defaultRegion = defaultRegion;
-        this.defaultCountryCode = util.getCountryCodeForRegion(defaultRegion);
+        this.validity = new PhoneValidity(defaultRegion);
         String prefix = util.getNddPrefixForRegion(defaultRegion, true);
         this.nationalPrefix = prefix == null || prefix.isEmpty() || !prefix.chars().allMatch(c -> c >= '0' && c <= '9') ? null : prefix;
         this.asWrittenFirst = asWrittenFirst;
@@ -134,6 +134,8 @@ public final class PhoneDetector implements Detector {
             char c = text.charAt(i);
             if (Chars.isDigit(c)) digits[n++] = c;
         }
+        // The national significant number is the digits as written: libphonenumber keeps leading zeros (an Italian
+        // "06 ...") and prints them back unchanged (see number()).
         if (international) {
             if (n == 0 || digits[0] == '0') return false; // no country code starts with 0
             // country codes are prefix-free: the first 1-3 digits that name one are it
@@ -141,19 +143,23 @@ public final class PhoneDetector implements Detector {
                 int cc = 0;
                 for (int k = 0; k < ccLength; k++) cc = cc * 10 + (digits[k] - '0');
                 if (!"ZZ".equals(util.getRegionCodeForCountryCode(cc))) { // ZZ: no such country code
-                    return util.isValidNumber(number(cc, digits, ccLength, n));
+                    return validity.valid(cc, new String(digits, ccLength, n - ccLength));
                 }
             }
             return false;
         }
-        if (util.isValidNumberForRegion(number(defaultCountryCode, digits, 0, n), defaultRegion)) return true;
+        if (validity.validForHomeRegion(new String(digits, 0, n))) return true;
         int p = nationalPrefix == null ? 0 : nationalPrefix.length();
         if (p == 0 || n - p < 2 || !new String(digits, 0, p).equals(nationalPrefix)) return false;
-        return util.isValidNumberForRegion(number(defaultCountryCode, digits, p, n), defaultRegion);
+        return validity.validForHomeRegion(new String(digits, p, n - p));
     }
 
-    /** A PhoneNumber for country code {@code cc} and the national number digits[from..to), leading zeros kept as libphonenumber keeps them. */
-    private static Phonenumber.PhoneNumber number(int cc, char[] digits, int from, int to) {
+    /**
+     * The PhoneNumber for country code {@code cc} and the national number digits[from..to), leading zeros kept as
+     * libphonenumber keeps them: its national significant number is digits[from..to) again. The detector no longer
+     * builds these; the tests compare {@link PhoneValidity} with libphonenumber on them.
+     */
+    static Phonenumber.PhoneNumber number(int cc, char[] digits, int from, int to) {
         Phonenumber.PhoneNumber number = new Phonenumber.PhoneNumber().setCountryCode(cc);
         long national = 0;
         for (int k = from; k < to; k++) national = national * 10 + (digits[k] - '0');

@@ -1,5 +1,6 @@
 package io.gatewaystack.transform.response;
 
+import io.gatewaystack.transform.classify.HeuristicClassifier;
 import io.gatewaystack.transform.detect.ContentScanner;
 import io.gatewaystack.transform.detect.Finding;
 import io.gatewaystack.transform.json.BodyShape;
@@ -16,19 +17,32 @@ import tools.jackson.databind.JsonNode;
  * a tool result), whole texts, or text streams ({@link StreamingRedactor}). Immutable and thread-safe; the
  * findings of one response collect in its own {@link ResponseFindings}.
  *
- * <p>Only detectors run on responses, not the content classifiers: an answer full of code would otherwise be
- * "code injection". Responses are refused by type ({@link Action#BLOCK}), not by risk score.
+ * <p>The built-in phrase classifier runs on responses too (when the configuration classifies), tallied over the
+ * whole response, streamed or not, for its labels and risk score in the request context and the audit event;
+ * {@link ResponseFindings#labels()} leaves out {@code code_injection} (an answer full of code is no attack).
+ * Pluggable classifiers run on requests only. Responses are refused by type ({@link Action#BLOCK}), not by risk
+ * score.
  */
 public final class ResponseScanner {
 
     private final ContentScanner scanner;
     private final ResponseSettings settings;
     private final JsonTextWalker walker;
+    /** null when the configuration does not classify */
+    private final HeuristicClassifier classifier;
 
+    /** A scanner without classification. */
     public ResponseScanner(ContentScanner scanner, ResponseSettings settings, JsonTextWalker walker) {
+        this(scanner, settings, walker, null);
+    }
+
+    /** @param classifier the phrase classifier for the response's labels, or null for none */
+    public ResponseScanner(ContentScanner scanner, ResponseSettings settings, JsonTextWalker walker,
+                           HeuristicClassifier classifier) {
         this.scanner = scanner;
         this.settings = settings;
         this.walker = walker;
+        this.classifier = classifier;
     }
 
     public ResponseSettings settings() {
@@ -56,6 +70,7 @@ public final class ResponseScanner {
 
     /** One whole text after the response actions; the same instance when nothing changed. */
     public String scanText(String text, ResponseFindings into) {
+        if (classifier != null) into.addRules(classifier.matches(text, 0, text.length()));
         List<Finding> findings = scanner.scan(text);
         if (findings.isEmpty()) return text;
         StringBuilder out = null;
@@ -74,6 +89,6 @@ public final class ResponseScanner {
 
     /** A scanner for one streamed text (one choice, one content block, one raw body). */
     public StreamingRedactor stream(ResponseFindings into) {
-        return new StreamingRedactor(scanner, settings.actions(), into, settings.holdbackChars());
+        return new StreamingRedactor(scanner, settings.actions(), into, settings.holdbackChars(), classifier);
     }
 }

@@ -1,5 +1,6 @@
 package io.gatewaystack.transform.response;
 
+import io.gatewaystack.transform.classify.HeuristicClassifier;
 import io.gatewaystack.transform.detect.ContentScanner;
 import io.gatewaystack.transform.detect.Finding;
 import io.gatewaystack.transform.redact.Action;
@@ -20,6 +21,9 @@ import java.util.List;
  *       key) is not cut in two; at most {@link #MAX_HOLD} chars, after which its first part is acted on alone.</li>
  *   <li>The last {@link #CONTEXT} chars already sent stay in the window as context (a date of birth needs the word
  *       "born" before it) but are never reported or changed again.</li>
+ *   <li>The phrase classifier (when given) reads each word in the window where it is sent, with the held-back
+ *       tail after it, so the stream's matched rules are those of the whole text when a phrase is no longer than
+ *       the hold-back.</li>
  *   <li>A finding whose action is {@link Action#BLOCK} stops the stream: from then on nothing is emitted, the text
  *       held back (which contains the finding) is dropped, and {@link #blocked()} is true. The caller ends the
  *       stream with an error of its protocol.</li>
@@ -41,12 +45,16 @@ public final class StreamingRedactor {
     /** chars at the start of {@link #window} that were already sent (context only) */
     private int sent;
     private boolean blocked;
+    /** null: no classification */
+    private final HeuristicClassifier classifier;
 
-    StreamingRedactor(ContentScanner scanner, ActionPolicy policy, ResponseFindings findings, int holdback) {
+    StreamingRedactor(ContentScanner scanner, ActionPolicy policy, ResponseFindings findings, int holdback,
+                      HeuristicClassifier classifier) {
         this.scanner = scanner;
         this.policy = policy;
         this.findings = findings;
         this.holdback = holdback;
+        this.classifier = classifier;
     }
 
     /** Adds a chunk; returns the text that can be sent now (often empty: the tail waits). */
@@ -92,6 +100,9 @@ public final class StreamingRedactor {
             if (cut > sent && Character.isHighSurrogate(text.charAt(cut - 1))) cut--;
             if (cut <= sent) return "";
         }
+        // the classifier's words that start in the part sent now, with the held-back tail still after them: each
+        // word is classified once, with as much text after it as a whole-text classification would see
+        if (classifier != null) findings.addRules(classifier.matches(text, sent, cut));
         StringBuilder out = new StringBuilder(cut - sent + 16);
         int copied = sent;
         for (Finding f : found) {

@@ -52,6 +52,44 @@ class StreamingRedactorTest {
     }
 
     @Test
+    void aStreamedAnswerGetsTheLabelsOfTheWholeText() {
+        // three weak medical words far apart (each in another window: only the whole answer reaches the threshold),
+        // a strong legal phrase split anywhere
+        String medical = "The patient " + "Nothing else here. ".repeat(15) + "asked about the dosage; " + "filler words. ".repeat(20)
+                + "the clinic called back.";
+        String legal = "Our lawyer says the non-disclosure  agreement holds. " + "x ".repeat(100) + "the end";
+        String code = "Run eval(x) and os.system( 'ls' ) to see it.";
+        ResponseScanner s = scanner(Map.of(), Action.ANNOTATE);
+        int labelled = 0;
+        for (String text : new String[] {medical, legal, code, medical + legal + code}) {
+            ResponseFindings whole = new ResponseFindings();
+            s.scanText(text, whole);
+            java.util.Set<String> expected = new java.util.TreeSet<>(io.gatewaystack.transform.classify.HeuristicClassifier.standard().classify(text));
+            expected.remove("code_injection"); // an answer showing code is not an attack
+            assertThat(whole.labels()).as(text).isEqualTo(expected);
+            labelled += expected.size();
+            Random random = new Random(text.length());
+            for (int round = 0; round < 100; round++) {
+                int[] sizes = {1 + random.nextInt(60), 1 + random.nextInt(5)};
+                ResponseFindings got = new ResponseFindings();
+                streamed(s, text, sizes, got);
+                assertThat(got.labels()).as("%s in chunks of %s", text, java.util.Arrays.toString(sizes)).isEqualTo(expected);
+            }
+        }
+        assertThat(labelled).isEqualTo(4); // medical; legal; none; medical and legal
+    }
+
+    @Test
+    void withoutClassificationAnAnswerHasNoTextLabels() {
+        TransformConfig d = TransformConfig.defaults();
+        var config = new TransformConfig(d.detectors(), d.customDetectors(), d.actions(), d.blockThreshold(), d.onError(),
+                d.phoneRegion(), d.bodyShape(), d.maxDepth(), false, ResponseSettings.on(Map.of(), Action.ANNOTATE), Map.of());
+        ResponseFindings f = new ResponseFindings();
+        new TransformEngine(config).responseScanner().scanText("She was diagnosed with asthma.", f);
+        assertThat(f.labels()).isEmpty();
+    }
+
+    @Test
     void anEmailSplitAtEveryPositionIsStillFound() {
         ResponseScanner s = scanner(Map.of(), Action.PLACEHOLDER);
         String text = "x".repeat(300) + " mail alice@example.com now";
