@@ -4,9 +4,7 @@ import io.gatewaystack.limits.RateLimitRule;
 
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Limits kept in this process: exact for one gateway instance (each replica counts on its own).
  *
- * <p>No global lock. Each counter is its own object in a {@link ConcurrentHashMap}, locked on its own monitor; a
+ * <p>No global lock. Each counter is its own object, locked on its own monitor: rate logs live in a {@link LogTable}
+ * (lock-free lookups, 64 independently locked stripes for inserts), concurrency counters in a
+ * {@link ConcurrentHashMap}. A
  * request that touches several counters locks them all (in key order, so two requests can never wait on each other
  * in a cycle), checks all, and charges all only if every one passes, then unlocks. Requests of different keys never
  * contend.
@@ -33,7 +33,7 @@ public final class MemoryLimitStore implements LimitStore {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final InstantSource clock;
-    private final ConcurrentHashMap<String, SlidingLog> logs = new ConcurrentHashMap<>();
+    private final LogTable logs = new LogTable();
     private final ConcurrentHashMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService sweeper;
@@ -96,14 +96,10 @@ public final class MemoryLimitStore implements LimitStore {
         }
     }
 
-    /** The log of a check's key, created on first use; a plain lookup first, so a hit allocates nothing. */
+    /** The log of a check's key, created on first use; a hit takes no lock and allocates nothing. */
     private SlidingLog logOf(RateCheck check) {
-        SlidingLog log = logs.get(check.key());
-        if (log != null) {
-            return log;
-        }
         RateLimitRule rule = check.rule();
-        return logs.computeIfAbsent(check.key(), k -> new SlidingLog(rule.max(), rule.windowMillis()));
+        return logs.getOrCreate(check.key(), LogTable.hash(check.key()), rule.max(), rule.windowMillis());
     }
 
     /** Where a rule stands after the decision, for the response headers. */
@@ -235,18 +231,17 @@ public final class MemoryLimitStore implements LimitStore {
      */
     public int sweep() {
         long now = clock.millis();
-        int removed = 0;
-        for (Map.Entry<String, SlidingLog> entry : logs.entrySet()) {
-            SlidingLog log = entry.getValue();
+        int[] removed = {0};
+        logs.forEach(log -> {
             synchronized (log) {
                 if (!log.evicted && log.expire(now, log.windowMillis) == 0) {
                     log.evicted = true;
-                    logs.remove(entry.getKey(), log);
-                    removed++;
+                    logs.remove(log);
+                    removed[0]++;
                 }
             }
-        }
-        return removed;
+        });
+        return removed[0];
     }
 
     /** How many counters are held (rate logs plus non-zero concurrency counters); for tests and metrics. */
