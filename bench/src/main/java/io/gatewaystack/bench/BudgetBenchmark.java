@@ -42,8 +42,15 @@ import java.util.concurrent.TimeUnit;
  *       10,000 users of 100 orgs.</li>
  *   <li>{@link #redisReserveSettle} (sample time, one pair in flight): the same pair against Redis, two Lua scripts:
  *       what a budgeted request adds on loopback Redis.</li>
+ *   <li>{@link #redisReserve} (sample time, one reserve in flight): the reserve alone, what a request waits for
+ *       before its call goes out (the settle runs after the response); each reserve is settled outside the
+ *       measured time, so every measured reserve opens a fresh reservation as in production.</li>
  *   <li>{@link #redisPipelined}: 64 pairs in flight on the one connection: pairs per second from one instance.</li>
- *   <li>{@link #countPromptTokens}: jtokkit (o200k) counting a 1.2 KB chat request, the estimate's main cost.</li>
+ *   <li>{@link #countPromptTokens}: jtokkit (o200k) counting a 1.2 KB chat request, the estimate's main cost, with
+ *       the count cache off; {@link #countPromptTokensRepeated}: the same request again with the cache on (every
+ *       long text a hit).</li>
+ *   <li>{@link #countConversationTurn} / {@link #countConversationTurnUncached}: turn 11 of a conversation, ten
+ *       earlier messages of about 600 characters resent plus one new message, with and without the cache.</li>
  * </ul>
  * Run: {@code java -jar bench/target/gatewaystack-bench.jar BudgetBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s}.
  */
@@ -108,9 +115,24 @@ public class BudgetBenchmark {
         }
     }
 
+    /** Settles the previous reserve before each measured one, outside the measured time. */
+    @State(Scope.Thread)
+    public static class Unsettled {
+        BudgetOutcome last;
+
+        @Setup(Level.Invocation)
+        public void settlePrevious(Redis redis) throws Exception {
+            if (last != null && last.hold() != null) {
+                redis.store.settle(settlement(last)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+            last = null;
+        }
+    }
+
     @State(Scope.Benchmark)
     public static class Prompt {
-        final TokenCounter counter = new TokenCounter();
+        final TokenCounter counter = new TokenCounter(0);
+        final TokenCounter cached = new TokenCounter();
         JsonNode body;
 
         @Setup
@@ -120,6 +142,39 @@ public class BudgetBenchmark {
             body = JsonMapper.builder().build().readTree("{\"model\":\"gpt-4o\",\"max_tokens\":500,\"messages\":["
                     + "{\"role\":\"system\",\"content\":\"You are a careful analyst. Answer in short bullet points.\"},"
                     + "{\"role\":\"user\",\"content\":\"" + text.repeat(8) + "\"}]}");
+        }
+    }
+
+    /** A conversation at turn 11: the same ten earlier messages, and a new user message every call. */
+    @State(Scope.Thread)
+    public static class Conversation {
+        final TokenCounter cached = new TokenCounter();
+        final TokenCounter uncached = new TokenCounter(0);
+        final JsonMapper json = JsonMapper.builder().build();
+        final List<JsonNode> history = new java.util.ArrayList<>();
+        long turn;
+
+        @Setup
+        public void setUp() {
+            String answer = "The report shows revenue up 4% on the quarter, with costs flat; the main risks are the "
+                    + "delayed supplier contract, currency exposure in the EU unit, and the hiring freeze. ";
+            history.add(message("system", "You are a careful analyst. Answer in short bullet points. ".repeat(3)));
+            for (int i = 0; i < 9; i++) {
+                history.add(message(i % 2 == 0 ? "user" : "assistant", answer.repeat(3) + "(turn " + i + ")"));
+            }
+        }
+
+        JsonNode message(String role, String content) {
+            return json.createObjectNode().put("role", role).put("content", content);
+        }
+
+        /** Turn 11: the history plus a user message nobody sent before. */
+        JsonNode nextBody() {
+            var messages = json.createArrayNode();
+            history.forEach(messages::add);
+            messages.add(message("user", "Now propose next steps with owners and dates for item " + (turn++)
+                    + ", and say which of the three risks to tackle first and why, in no more than five bullets."));
+            return json.createObjectNode().put("model", "gpt-4o").put("max_tokens", 500).set("messages", messages);
         }
     }
 
@@ -148,6 +203,15 @@ public class BudgetBenchmark {
     }
 
     @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public BudgetOutcome redisReserve(Redis redis, Unsettled unsettled) throws Exception {
+        BudgetOutcome outcome = redis.store.reserve(redis.next()).toCompletableFuture().get();
+        unsettled.last = outcome;
+        return outcome;
+    }
+
+    @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     @OperationsPerInvocation(64)
@@ -165,5 +229,26 @@ public class BudgetBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public long countPromptTokens(Prompt p) {
         return p.counter.promptTokens(p.body, "gpt-4o");
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public long countPromptTokensRepeated(Prompt p) {
+        return p.cached.promptTokens(p.body, "gpt-4o");
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public long countConversationTurn(Conversation c) {
+        return c.cached.promptTokens(c.nextBody(), "gpt-4o");
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public long countConversationTurnUncached(Conversation c) {
+        return c.uncached.promptTokens(c.nextBody(), "gpt-4o");
     }
 }

@@ -9,54 +9,93 @@ import java.util.HexFormat;
  * The Lua scripts of the Redis budget store. Redis runs a script atomically, so no request of any replica
  * interleaves with a reserve or a settle.
  *
- * <p>Each counter is two keys with one hash tag: a hash {@code bg:{k}} with fields {@code spent}, {@code reserved},
- * {@code r:<holder>} (open reservations) and {@code x:<holder>} (reservations that expired unsettled), and a sorted
- * set {@code bz:{k}} of open holders scored by their expiry. Time is the Redis primary's {@code TIME}.
+ * <p>Each counter is one hash {@code bh:{k}}: fields {@code spent} and {@code reserved} (integers; the reserve
+ * computes {@code reserved} in Lua, whose numbers are doubles, so counters are exact up to 2^53, about 9 * 10^15
+ * micro-units; the check against the cap always was in Lua numbers), {@code r:<holder>} = {@code <amount>:<expiry ms>} per open reservation,
+ * {@code x:<holder>} = {@code <amount>} per reservation that expired unsettled, and {@code next}, a lower bound of the
+ * earliest expiry among the open reservations (absent when none is open). Time is the Redis primary's {@code TIME}.
+ *
+ * <p>Why this shape: a reserve reads everything it needs with one {@code HMGET} and writes with one {@code HSET}, so a
+ * reserve on two counters is 5 Redis calls ({@code TIME} included) instead of the 21 of the earlier layout with a
+ * sorted set of expiries per counter, and a settle is 4 calls per counter instead of 6. Dead reservations are found by scanning the hash ({@code HGETALL}) only once {@code next}
+ * has passed: with requests that settle, that is about once per reservation TTL per counter.
  */
 final class BudgetScripts {
 
-    /** Moves expired reservations of counter i (hash h, set z) to tombstones, giving their amounts back. */
+    /**
+     * {@code expire(h, now, next)} moves the expired reservations of hash h to tombstones, gives their amounts back
+     * and rewrites {@code next}; it does nothing (no call) while {@code next} is absent or in the future. {@code next}
+     * is the field as {@code HMGET} read it (false when absent). Returns the amount freed, the field's value after
+     * (false when absent) and whether the hash was scanned.
+     */
     private static final String EXPIRE = """
-            local function expire(h, z, now)
-              local gone = redis.call('ZRANGEBYSCORE', z, '-inf', now)
-              for _, m in ipairs(gone) do
-                local a = redis.call('HGET', h, 'r:' .. m)
-                if a then
-                  redis.call('HINCRBY', h, 'reserved', -tonumber(a))
-                  redis.call('HDEL', h, 'r:' .. m)
-                  redis.call('HSET', h, 'x:' .. m, a)
+            local function expire(h, now, next)
+              if not next or tonumber(next) > now then return 0, next, false end
+              local all = redis.call('HGETALL', h)
+              local freed = 0
+              local earliest = nil
+              for i = 1, #all, 2 do
+                local f = all[i]
+                if string.sub(f, 1, 2) == 'r:' then
+                  local v = all[i + 1]
+                  local sep = string.find(v, ':', 1, true)
+                  local a = tonumber(string.sub(v, 1, sep - 1))
+                  local e = tonumber(string.sub(v, sep + 1))
+                  if e <= now then
+                    freed = freed + a
+                    redis.call('HDEL', h, f)
+                    redis.call('HSET', h, 'x:' .. string.sub(f, 3), a)
+                  elseif earliest == nil or e < earliest then
+                    earliest = e
+                  end
                 end
-                redis.call('ZREM', z, m)
               end
+              if freed > 0 then redis.call('HINCRBY', h, 'reserved', -freed) end
+              if earliest then
+                earliest = string.format('%.0f', earliest)
+                redis.call('HSET', h, 'next', earliest)
+              else
+                earliest = false
+                redis.call('HDEL', h, 'next')
+              end
+              return freed, earliest, true
             end
-            local function num(h, f)
-              local v = redis.call('HGET', h, f)
-              if v then return tonumber(v) end
-              return 0
+            local function now_ms()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             end
             """;
 
     /**
-     * KEYS: per check {@code h, z}. ARGV: {@code n, holder, ttl ms, grace ms}, then per check {@code cap, amount,
+     * KEYS: per check its hash. ARGV: {@code n, holder, ttl ms, grace ms}, then per check {@code cap, amount,
      * period end ms}. Answer: {@code [admitted 1|0, denied index (0 none), retry ms, then per check spent, reserved]}.
+     * A holder that already has a reservation on a counter has it replaced.
      */
     static final String RESERVE = EXPIRE + """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local now = now_ms()
             local n = tonumber(ARGV[1])
-            local holder = ARGV[2]
-            local ttl = tonumber(ARGV[3])
+            local field = 'r:' .. ARGV[2]
+            local expiry = now + tonumber(ARGV[3])
+            local stamp = string.format('%.0f', expiry)
             local grace = tonumber(ARGV[4])
             local denied = 0
             local retry = 0
+            local spent, reserved, previous, next, fresh = {}, {}, {}, {}, {}
             for i = 1, n do
-              local h = KEYS[2 * i - 1]
-              local z = KEYS[2 * i]
-              expire(h, z, now)
+              local h = KEYS[i]
+              local v = redis.call('HMGET', h, 'spent', 'reserved', field, 'next')
+              local freed, bound, scanned = expire(h, now, v[4])
+              local mine = v[3]
+              if scanned then mine = redis.call('HGET', h, field) end
+              fresh[i] = not v[2]
+              spent[i] = tonumber(v[1]) or 0
+              reserved[i] = (tonumber(v[2]) or 0) - freed
+              next[i] = bound
+              previous[i] = mine and tonumber(string.sub(mine, 1, string.find(mine, ':', 1, true) - 1)) or 0
               local cap = tonumber(ARGV[2 + 3 * i])
               local amount = tonumber(ARGV[3 + 3 * i])
               local finish = tonumber(ARGV[4 + 3 * i])
-              if num(h, 'spent') + num(h, 'reserved') + amount > cap then
+              if spent[i] + reserved[i] + amount > cap then
                 if finish - now > retry then retry = finish - now end
                 if denied == 0 then denied = i end
               end
@@ -64,68 +103,66 @@ final class BudgetScripts {
             local result = {0, denied, retry}
             if denied == 0 then result[1] = 1 end
             for i = 1, n do
-              local h = KEYS[2 * i - 1]
-              local z = KEYS[2 * i]
+              local h = KEYS[i]
               if denied == 0 then
-                local amount = tonumber(ARGV[3 + 3 * i])
-                local finish = tonumber(ARGV[4 + 3 * i])
-                local previous = redis.call('HGET', h, 'r:' .. holder)
-                if previous then redis.call('HINCRBY', h, 'reserved', -tonumber(previous)) end
-                redis.call('HINCRBY', h, 'reserved', amount)
-                redis.call('HSET', h, 'r:' .. holder, amount)
-                redis.call('ZADD', z, now + ttl, holder)
-                redis.call('PEXPIREAT', h, finish + grace)
-                redis.call('PEXPIREAT', z, finish + grace)
+                local amount = ARGV[3 + 3 * i]
+                reserved[i] = reserved[i] - previous[i] + tonumber(amount)
+                local total = string.format('%.0f', reserved[i])
+                if next[i] and tonumber(next[i]) <= expiry then
+                  redis.call('HSET', h, 'reserved', total, field, amount .. ':' .. stamp)
+                else
+                  redis.call('HSET', h, 'reserved', total, field, amount .. ':' .. stamp, 'next', stamp)
+                end
+                if fresh[i] then
+                  redis.call('PEXPIREAT', h, tonumber(ARGV[4 + 3 * i]) + grace)
+                end
               end
-              result[2 + 2 * i] = num(h, 'spent')
-              result[3 + 2 * i] = num(h, 'reserved')
+              result[2 + 2 * i] = spent[i]
+              result[3 + 2 * i] = reserved[i]
             end
             return result
             """;
 
     /**
-     * KEYS: per check {@code h, z}. ARGV: {@code n, holder, grace ms}, then per check {@code actual, period end ms}.
-     * Idempotent: only an open or expired reservation of the holder is settled; a repeated settle finds neither.
+     * KEYS: per check its hash. ARGV: {@code n, holder}, then per check {@code actual}. Idempotent: only an open or
+     * expired reservation of the holder is settled; a repeated settle finds neither.
      */
     static final String SETTLE = """
             local n = tonumber(ARGV[1])
-            local holder = ARGV[2]
-            local grace = tonumber(ARGV[3])
+            local open = 'r:' .. ARGV[2]
+            local dead = 'x:' .. ARGV[2]
             for i = 1, n do
-              local h = KEYS[2 * i - 1]
-              local z = KEYS[2 * i]
-              local actual = tonumber(ARGV[2 + 2 * i])
-              local finish = tonumber(ARGV[3 + 2 * i])
+              local h = KEYS[i]
+              local actual = tonumber(ARGV[2 + i])
+              local v = redis.call('HMGET', h, open, dead)
               local settle = false
-              local a = redis.call('HGET', h, 'r:' .. holder)
-              if a then
-                redis.call('HINCRBY', h, 'reserved', -tonumber(a))
-                redis.call('HDEL', h, 'r:' .. holder)
-                redis.call('ZREM', z, holder)
+              if v[1] then
+                local a = tonumber(string.sub(v[1], 1, string.find(v[1], ':', 1, true) - 1))
+                if a ~= 0 then redis.call('HINCRBY', h, 'reserved', -a) end
+                redis.call('HDEL', h, open)
                 settle = true
-              elseif redis.call('HDEL', h, 'x:' .. holder) == 1 then
+              elseif v[2] then
+                redis.call('HDEL', h, dead)
                 settle = true
               end
               if settle and actual > 0 then
                 redis.call('HINCRBY', h, 'spent', actual)
-                redis.call('PEXPIREAT', h, finish + grace)
               end
             end
             return {1}
             """;
 
-    /** KEYS: per check {@code h, z}. ARGV: {@code n}. Answer: per check {@code spent, reserved}, expired ones dropped. */
+    /** KEYS: per check its hash. ARGV: {@code n}. Answer: {@code [now, then per check spent, reserved]}. */
     static final String READ = EXPIRE + """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local now = now_ms()
             local n = tonumber(ARGV[1])
             local result = {now}
             for i = 1, n do
-              local h = KEYS[2 * i - 1]
-              local z = KEYS[2 * i]
-              expire(h, z, now)
-              result[2 * i] = num(h, 'spent')
-              result[2 * i + 1] = num(h, 'reserved')
+              local h = KEYS[i]
+              local v = redis.call('HMGET', h, 'spent', 'reserved', 'next')
+              local freed = expire(h, now, v[3])
+              result[2 * i] = tonumber(v[1]) or 0
+              result[2 * i + 1] = (tonumber(v[2]) or 0) - freed
             end
             return result
             """;

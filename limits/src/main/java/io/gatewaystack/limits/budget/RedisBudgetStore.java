@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Budgets shared by every gateway replica through one Redis: one atomic Lua script per reserve, per settle and per
  * read ({@link BudgetScripts}), so N replicas enforce one global budget.
  *
- * <p>Keys are {@code <prefix>bg:{<counter>}} and {@code <prefix>bz:{<counter>}}; they expire an hour after their
- * period ends. As with the rate store, a request with several counters touches several hash slots, which a single
+ * <p>A counter is one hash, {@code <prefix>bh:{<counter>}} (layout in {@link BudgetScripts}); it expires an hour after
+ * its period ends. As with the rate store, a request with several counters touches several hash slots, which a single
  * Redis (or primary with replicas) allows and Redis Cluster does not; this version uses the standalone client.
  */
 public final class RedisBudgetStore implements BudgetStore {
@@ -82,17 +82,14 @@ public final class RedisBudgetStore implements BudgetStore {
     public CompletionStage<Void> settle(Settlement settlement) {
         List<Settlement.Charge> charges = settlement.charges();
         int n = charges.size();
-        String[] keys = new String[2 * n];
-        String[] args = new String[3 + 2 * n];
+        String[] keys = new String[n];
+        String[] args = new String[2 + n];
         args[0] = Integer.toString(n);
         args[1] = settlement.holder();
-        args[2] = Long.toString(GRACE_MILLIS);
         for (int i = 0; i < n; i++) {
             Settlement.Charge charge = charges.get(i);
-            keys[2 * i] = hashKey(charge.key());
-            keys[2 * i + 1] = setKey(charge.key());
-            args[3 + 2 * i] = Long.toString(charge.actual());
-            args[4 + 2 * i] = Long.toString(charge.periodEnd());
+            keys[i] = hashKey(charge.key());
+            args[2 + i] = Long.toString(charge.actual());
         }
         return run(BudgetScripts.SETTLE_SHA, BudgetScripts.SETTLE, keys, args).thenApply(answer -> null);
     }
@@ -117,20 +114,16 @@ public final class RedisBudgetStore implements BudgetStore {
     }
 
     private String[] keys(List<BudgetCheck> checks) {
-        String[] keys = new String[2 * checks.size()];
-        for (int i = 0; i < checks.size(); i++) {
-            keys[2 * i] = hashKey(checks.get(i).key());
-            keys[2 * i + 1] = setKey(checks.get(i).key());
+        String[] keys = new String[checks.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = hashKey(checks.get(i).key());
         }
         return keys;
     }
 
+    /** The "bh" names this layout (see {@link BudgetScripts}); an earlier one used "bg" and "bz" keys. */
     String hashKey(String counter) {
-        return prefix + "bg:{" + counter + "}";
-    }
-
-    String setKey(String counter) {
-        return prefix + "bz:{" + counter + "}";
+        return prefix + "bh:{" + counter + "}";
     }
 
     private CompletionStage<List<Object>> run(String sha, String source, String[] keys, String[] args) {

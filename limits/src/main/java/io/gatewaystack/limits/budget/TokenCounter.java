@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Counts the prompt tokens of an LLM request body for the budget pre-flight, with OpenAI's real BPE encodings
@@ -23,6 +24,10 @@ import java.util.Map;
  * {@code instructions} (string or multi-part content, tool-call arguments), the JSON of {@code tools}/
  * {@code functions} (tool schemas are part of the prompt), {@link #PER_MESSAGE} tokens of framing per message, and
  * {@link #PER_IMAGE} per image part. Encodings are loaded once and are thread-safe.
+ *
+ * <p>Counts of texts of {@link TokenCountCache#MIN_CHARS} characters or more are cached by their SHA-256
+ * ({@link TokenCountCache}), so the history a multi-turn conversation resends (system prompt, earlier messages,
+ * tool schemas) is counted once, not on every call.
  */
 public final class TokenCounter {
 
@@ -36,13 +41,27 @@ public final class TokenCounter {
     private static final Map<String, Boolean> PROMPT_FIELDS = Map.of(
             "messages", true, "system", true, "input", true, "prompt", true, "instructions", true);
 
+    /** Cached text counts by default: at about 150 bytes an entry, some 1.5 MB. */
+    public static final int DEFAULT_CACHE_ENTRIES = 10_000;
+
     private final Encoding o200k;
     private final Encoding cl100k;
+    private final TokenCountCache cache;
+    private final ToLongFunction<String> o200kCount;
+    private final ToLongFunction<String> cl100kCount;
 
     public TokenCounter() {
+        this(DEFAULT_CACHE_ENTRIES);
+    }
+
+    /** @param cacheEntries how many text counts to keep for reuse; 0 counts every text every time */
+    public TokenCounter(int cacheEntries) {
         EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
         this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
         this.cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
+        this.cache = new TokenCountCache(cacheEntries);
+        this.o200kCount = o200k::countTokensOrdinary;
+        this.cl100kCount = cl100k::countTokensOrdinary;
     }
 
     /** The prompt tokens of {@code body} for {@code model} (the provider's model name), an upper estimate. */
@@ -84,7 +103,7 @@ public final class TokenCounter {
         }
     }
 
-    private static long count(JsonNode body, Encoding encoding) {
+    private long count(JsonNode body, Encoding encoding) {
         if (body == null || !body.isObject()) {
             return 0;
         }
@@ -94,7 +113,7 @@ public final class TokenCounter {
             if (PROMPT_FIELDS.containsKey(name)) {
                 walk(field.getValue(), encoding, count, name.equals("messages"));
             } else if (name.equals("tools") || name.equals("functions")) {
-                count[0] += encoding.countTokensOrdinary(field.getValue().toString());
+                count[0] += tokens(field.getValue().toString(), encoding);
             }
         }
         return count[0] + 3; // every reply is primed with a few tokens
@@ -103,13 +122,18 @@ public final class TokenCounter {
     /** The tokens of a plain text for {@code model}. */
     public long textTokens(String text, String model) {
         Family family = familyOf(model);
-        long n = (family == Family.CL100K ? cl100k : o200k).countTokensOrdinary(text);
+        long n = tokens(text, family == Family.CL100K ? cl100k : o200k);
         return family == Family.FOREIGN ? (long) Math.ceil(n * FOREIGN_FACTOR) : n;
     }
 
-    private static void walk(JsonNode node, Encoding encoding, long[] count, boolean messageList) {
+    /** One text's count under one encoding, through the cache. */
+    private long tokens(String text, Encoding encoding) {
+        return encoding == o200k ? cache.count(text, 0, o200kCount) : cache.count(text, 1, cl100kCount);
+    }
+
+    private void walk(JsonNode node, Encoding encoding, long[] count, boolean messageList) {
         if (node.isString()) {
-            count[0] += encoding.countTokensOrdinary(node.asString());
+            count[0] += tokens(node.asString(), encoding);
         } else if (node.isArray()) {
             for (JsonNode item : node) {
                 if (messageList) {

@@ -1,10 +1,10 @@
 package io.gatewaystack.limits.store;
 
+import io.gatewaystack.limits.RateLimitRule;
+
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Limits kept in this process: exact for one gateway instance (each replica counts on its own).
  *
- * <p>No global lock. Each counter is its own object in a {@link ConcurrentHashMap}, locked on its own monitor; a
+ * <p>No global lock. Each counter is its own object, locked on its own monitor: rate logs live in a {@link LogTable}
+ * (lock-free lookups, 64 independently locked stripes for inserts), concurrency counters in a
+ * {@link ConcurrentHashMap}. A
  * request that touches several counters locks them all (in key order, so two requests can never wait on each other
  * in a cycle), checks all, and charges all only if every one passes, then unlocks. Requests of different keys never
  * contend.
@@ -31,7 +33,7 @@ public final class MemoryLimitStore implements LimitStore {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final InstantSource clock;
-    private final ConcurrentHashMap<String, SlidingLog> logs = new ConcurrentHashMap<>();
+    private final LogTable logs = new LogTable();
     private final ConcurrentHashMap<String, InFlight> inFlight = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService sweeper;
@@ -58,9 +60,53 @@ public final class MemoryLimitStore implements LimitStore {
 
     /** The synchronous form of {@link #reserve}: this store never waits for I/O. */
     public LimitOutcome reserveNow(LimitRequest request) {
-        RateCheck[] checks = request.rates().toArray(new RateCheck[0]);
+        List<RateCheck> rates = request.rates();
+        long now = clock.millis();
+        if (rates.size() == 1 && request.concurrency() == null) {
+            return reserveOne(rates.getFirst(), now);
+        }
+        RateCheck[] checks = rates.toArray(new RateCheck[0]);
         int[] order = LockOrder.byKey(checks.length, i -> checks[i].key());
-        return lockFrom(0, checks, order, new SlidingLog[checks.length], request, clock.millis());
+        return lockFrom(0, checks, order, new SlidingLog[checks.length], request, now);
+    }
+
+    /**
+     * The common case, one rule and no concurrency cap: the same decision as {@link #decide} with one lock and no
+     * per-check arrays.
+     */
+    private LimitOutcome reserveOne(RateCheck check, long now) {
+        RateLimitRule rule = check.rule();
+        long window = rule.windowMillis();
+        int max = rule.max();
+        while (true) {
+            SlidingLog log = logOf(check);
+            synchronized (log) {
+                if (log.evicted) {
+                    continue; // the sweeper removed it between lookup and lock: take the fresh one
+                }
+                if (log.expire(now, window) >= max) {
+                    long wait = log.oldest() + window - now;
+                    return new LimitOutcome(LimitOutcome.Verdict.RATE_LIMITED, rule.name(), Math.max(wait, 1),
+                            List.of(state(rule, log, now)), null, false);
+                }
+                log.add(now, max);
+                return new LimitOutcome(LimitOutcome.Verdict.ADMITTED, null, 0, List.of(state(rule, log, now)),
+                        Reservation.NONE, false);
+            }
+        }
+    }
+
+    /** The log of a check's key, created on first use; a hit takes no lock and allocates nothing. */
+    private SlidingLog logOf(RateCheck check) {
+        RateLimitRule rule = check.rule();
+        return logs.getOrCreate(check.key(), LogTable.hash(check.key()), rule.max(), rule.windowMillis());
+    }
+
+    /** Where a rule stands after the decision, for the response headers. */
+    private static RateState state(RateLimitRule rule, SlidingLog log, long now) {
+        long remaining = Math.max(0, rule.max() - log.size());
+        long reset = log.size() == 0 ? 0 : Math.max(0, log.oldest() + rule.windowMillis() - now);
+        return new RateState(rule, remaining, reset);
     }
 
     /** Locks the rate logs one by one in key order, then the concurrency counter, then decides. */
@@ -74,8 +120,7 @@ public final class MemoryLimitStore implements LimitStore {
         int i = order[step];
         RateCheck check = checks[i];
         while (true) {
-            SlidingLog log = logs.computeIfAbsent(check.key(),
-                    k -> new SlidingLog(check.rule().max(), check.rule().windowMillis()));
+            SlidingLog log = logOf(check);
             synchronized (log) {
                 if (log.evicted) {
                     continue; // the sweeper removed it between lookup and lock: take the fresh one
@@ -135,9 +180,7 @@ public final class MemoryLimitStore implements LimitStore {
             if (admit) {
                 log.add(now, rule.max());
             }
-            long remaining = Math.max(0, rule.max() - log.size());
-            long reset = log.size() == 0 ? 0 : Math.max(0, log.oldest() + rule.windowMillis() - now);
-            states[i] = new RateState(rule, remaining, reset);
+            states[i] = state(rule, log, now);
         }
         if (!admit) {
             return new LimitOutcome(verdict, deniedBy, Math.max(retryAfter, 1), List.of(states), null, false);
@@ -188,18 +231,17 @@ public final class MemoryLimitStore implements LimitStore {
      */
     public int sweep() {
         long now = clock.millis();
-        int removed = 0;
-        for (Map.Entry<String, SlidingLog> entry : logs.entrySet()) {
-            SlidingLog log = entry.getValue();
+        int[] removed = {0};
+        logs.forEach(log -> {
             synchronized (log) {
                 if (!log.evicted && log.expire(now, log.windowMillis) == 0) {
                     log.evicted = true;
-                    logs.remove(entry.getKey(), log);
-                    removed++;
+                    logs.remove(log);
+                    removed[0]++;
                 }
             }
-        }
-        return removed;
+        });
+        return removed[0];
     }
 
     /** How many counters are held (rate logs plus non-zero concurrency counters); for tests and metrics. */

@@ -12,6 +12,9 @@ package io.gatewaystack.limits.store;
  */
 final class SlidingLog {
 
+    /** The counter's key and its {@link LogTable#hash}: the table finds a log by these, with no entry object. */
+    final String key;
+    final int hash;
     /** The window of the rule this log counts for; the sweeper uses it to tell idle logs. */
     final long windowMillis;
     private long[] times;
@@ -20,7 +23,9 @@ final class SlidingLog {
     /** Set under the lock when the sweeper removed this log from the map; a holder must look it up again. */
     boolean evicted;
 
-    SlidingLog(int max, long windowMillis) {
+    SlidingLog(String key, int hash, int max, long windowMillis) {
+        this.key = key;
+        this.hash = hash;
         this.windowMillis = windowMillis;
         this.times = new long[Math.min(max, 8)];
     }

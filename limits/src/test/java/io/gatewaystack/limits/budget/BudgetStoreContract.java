@@ -90,6 +90,40 @@ abstract class BudgetStoreContract {
     }
 
     @Test
+    void aShortReservationAfterLongerOnesStillExpiresOnTime() throws Exception {
+        // Long-lived reservations first, then one that dies sooner than all of them: its expiry must be found
+        // on time, and a second short one after the first was given back too.
+        assertThat(reserve("long-1", 60_000, check(USER, "u=a", 100)).admitted()).isTrue();
+        assertThat(reserve("long-2", 60_000, check(USER, "u=a", 100)).admitted()).isTrue();
+        BudgetOutcome first = reserve("short-1", 300, check(USER, "u=a", 500));
+        assertThat(first.admitted()).isTrue();
+        passTime(300);
+        assertThat(read(check(USER, "u=a", 0)).reserved()).isEqualTo(200);
+        BudgetOutcome second = reserve("short-2", 300, check(USER, "u=a", 700));
+        assertThat(second.admitted()).isTrue();
+        passTime(300);
+        assertThat(reserve("r", 60_000, check(USER, "u=a", 800)).admitted())
+                .as("both short reservations were given back, the long ones still count").isTrue();
+        assertThat(read(check(USER, "u=a", 0)).reserved()).isEqualTo(1000);
+        settle(first.hold(), 40); // late settlements of expired reservations still charge once
+        settle(second.hold(), 2);
+        settle(second.hold(), 2);
+        assertThat(read(check(USER, "u=a", 0)).spent()).isEqualTo(42);
+    }
+
+    @Test
+    void theSameHolderReservingAgainReplacesItsReservation() throws Exception {
+        // The check still counts the reservation being replaced (400 + 300 fit under the user's 1,000).
+        assertThat(reserve("r1", 60_000, check(USER, "u=a", 400), check(ORG, "o=x", 400)).admitted()).isTrue();
+        BudgetOutcome again = reserve("r1", 60_000, check(USER, "u=a", 300), check(ORG, "o=x", 300));
+        assertThat(again.admitted()).isTrue();
+        assertThat(again.states()).extracting(BudgetState::reserved).containsExactly(300L, 300L);
+        settle(again.hold(), 10);
+        assertThat(read(check(USER, "u=a", 0)).reserved()).isZero();
+        assertThat(read(check(ORG, "o=x", 0)).spent()).isEqualTo(10);
+    }
+
+    @Test
     void concurrentReservationsNeverExceedTheCap() throws Exception {
         int threads = 8;
         int perThread = 40;

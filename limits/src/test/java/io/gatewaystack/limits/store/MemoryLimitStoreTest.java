@@ -71,6 +71,26 @@ class MemoryLimitStoreTest {
     }
 
     @Test
+    void oneRuleAloneDecidesExactlyAsWhenLockedWithOtherCounters() {
+        // A request with one rule and no concurrency cap takes a shorter path; a second store sees the same rule
+        // together with a rule that never denies, through the general path. Both must answer the same.
+        RateLimitRule generous = RateLimitRule.perUser("generous", 1_000_000, Duration.ofSeconds(1));
+        MemoryLimitStore general = new MemoryLimitStore(clock);
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 2_000; i++) {
+            clock.advance(random.nextInt(120));
+            String user = "u" + random.nextInt(3);
+            LimitOutcome alone = store.reserveNow(request("a" + i, check(THREE_PER_SECOND, user)));
+            LimitOutcome together = general.reserveNow(
+                    request("g" + i, check(generous, user), check(THREE_PER_SECOND, user)));
+            assertThat(alone.verdict()).isEqualTo(together.verdict());
+            assertThat(alone.deniedBy()).isEqualTo(together.deniedBy());
+            assertThat(alone.retryAfterMillis()).isEqualTo(together.retryAfterMillis());
+            assertThat(alone.rates().getFirst()).isEqualTo(together.rates().get(1));
+        }
+    }
+
+    @Test
     void keysAreIndependent() {
         for (int i = 0; i < 3; i++) {
             store.reserveNow(request("a" + i, check(THREE_PER_SECOND, "alice")));
