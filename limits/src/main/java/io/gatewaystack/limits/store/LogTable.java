@@ -22,6 +22,7 @@ final class LogTable {
 
     static final int STRIPES = 64;
     private static final int INITIAL_SLOTS = 16;
+    /** Marks a slot whose log was removed (probing must go on past it); never returned, locked or changed. */
     private static final SlidingLog REMOVED = new SlidingLog("", 0, 1, 1);
 
     private static final class Stripe {
