@@ -117,6 +117,21 @@ class ToolCallScanningOverHttpTest {
     }
 
     @Test
+    void aValueAfterAJsonEscapeInTheArgumentsIsFoundAndTheArgumentsStayJson() {
+        // the answer's line break is "\n" in the arguments JSON: the phone number right after it is still a phone
+        Http.Response r = post(gateway, "/v1/chat/completions", openAi("echo", "Call me:\\n+44 20 7946 0958"));
+        assertThat(r.status()).isEqualTo(200);
+        String arguments = openAiArguments(r.body(), new int[1]);
+        assertThat(arguments).isEqualTo("{\"text\":\"Call me:\\n[PHONE]\"}");
+        assertThat(Http.JSON.readTree(arguments).get("text").asString()).isEqualTo("Call me:\n[PHONE]");
+        // the whole (non-streamed) answer's arguments the same way
+        Http.Response whole = post(gateway, "/v1/chat/completions",
+                openAi("echo", "Call me:\\n+44 20 7946 0958").replace("\"stream\":true", "\"stream\":false"));
+        assertThat(whole.status()).isEqualTo(200);
+        assertThat(whole.json().at("/choices/0/message/tool_calls/0/function/arguments").asString()).isEqualTo(arguments);
+    }
+
+    @Test
     void anAnthropicToolCallTranslatedToOpenAiIsScanned() {
         Http.Response r = post(gateway, "/v1/chat/completions", openAi("claude-echo", PROMPT));
         assertThat(r.status()).isEqualTo(200);

@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The argument fragments of each streamed tool call (OpenAI {@code delta.tool_calls[].function.arguments} per
  * choice and call index, Anthropic {@code input_json_delta} per content block) are one more text stream with the
- * same hold-back, scanned as the raw arguments JSON as a whole answer's arguments are; what is held back goes out
+ * same hold-back, scanned as JSON text (escape sequences blanked, as a whole answer's arguments are); what is held back goes out
  * with the finish chunk (as one more arguments fragment of that call), before {@code content_block_stop}, or at
  * {@code [DONE]}. (The Responses API's {@code response.function_call_arguments.delta} events are not scanned yet.)
  * When a BLOCK type turns up, {@link #blocked()} is true and the caller ends the stream with
@@ -195,7 +195,7 @@ final class StreamedAnswerScan {
             if (args == null || !args.isString()) continue;
             int key = toolKey(choice, call.path("index").asInt(c));
             String original = args.stringValue();
-            String shown = toolStreams.computeIfAbsent(key, k -> guard.stream()).push(original);
+            String shown = toolStreams.computeIfAbsent(key, k -> guard.jsonStream()).push(original);
             if (!shown.equals(original)) {
                 fn.put("arguments", shown);
                 changed = true;
@@ -228,9 +228,10 @@ final class StreamedAnswerScan {
                 // text, or a tool's input JSON in fragments: each content block is one stream
                 String field = "text_delta".equals(deltaType) ? "text" : "input_json_delta".equals(deltaType) ? "partial_json" : null;
                 if (field != null && delta instanceof ObjectNode d && d.get(field) != null && d.get(field).isString()) {
-                    if (field.equals("partial_json")) jsonBlocks.add(index);
+                    boolean json = field.equals("partial_json");
+                    if (json) jsonBlocks.add(index);
                     String original = d.get(field).stringValue();
-                    String text = stream(index).push(original);
+                    String text = streams.computeIfAbsent(index, i -> json ? guard.jsonStream() : guard.stream()).push(original);
                     if (!text.equals(original)) {
                         d.put(field, text);
                         out.add(new SseEvent(event.event(), data.toString()));
