@@ -163,6 +163,37 @@ class ToolCallScanningOverHttpTest {
     }
 
     @Test
+    void responsesApiFunctionCallArgumentsAreScannedAcrossDeltas() {
+        String body = "{\"model\":\"echo\",\"stream\":true,\"input\":\"" + PROMPT + "\","
+                + "\"tools\":[{\"type\":\"function\",\"name\":\"send\",\"parameters\":{\"type\":\"object\"}}],"
+                + "\"tool_choice\":{\"type\":\"function\",\"name\":\"send\"}}";
+        Http.Response r = post(gateway, "/v1/responses", body);
+        assertThat(r.status()).isEqualTo(200);
+        StringBuilder deltas = new StringBuilder();
+        String done = null;
+        JsonNode completed = null;
+        for (String line : r.body().split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            JsonNode event = Http.JSON.readTree(line.substring(6));
+            switch (event.path("type").asString()) {
+                case "response.function_call_arguments.delta" -> deltas.append(event.path("delta").asString());
+                case "response.function_call_arguments.done" -> done = event.path("arguments").asString();
+                case "response.completed" -> completed = event.path("response");
+                default -> { }
+            }
+        }
+        assertThat(deltas.toString()).isEqualTo(SHOWN_ARGUMENTS);
+        assertThat(done).isEqualTo(SHOWN_ARGUMENTS);
+        assertThat(completed).isNotNull();
+        assertThat(completed.at("/output/0/type").asString()).isEqualTo("function_call");
+        assertThat(completed.at("/output/0/arguments").asString()).isEqualTo(SHOWN_ARGUMENTS);
+        assertThat(r.body()).doesNotContain("7946");
+
+        Http.Response unscannedAnswer = post(unscanned, "/v1/responses", body);
+        assertThat(unscannedAnswer.body()).contains("7946"); // the model did send it
+    }
+
+    @Test
     void aBlockedTypeInToolArgumentsEndsTheStreamBeforeItIsSent() {
         Http.Response r = post(gateway, "/v1/chat/completions", openAi("echo", "the card is 4111 1111 1111 1111 keep it"));
         assertThat(r.status()).isEqualTo(200);
