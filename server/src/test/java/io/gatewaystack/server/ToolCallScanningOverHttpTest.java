@@ -117,6 +117,21 @@ class ToolCallScanningOverHttpTest {
     }
 
     @Test
+    void aValueAfterAJsonEscapeInTheArgumentsIsFoundAndTheArgumentsStayJson() {
+        // the answer's line break is "\n" in the arguments JSON: the phone number right after it is still a phone
+        Http.Response r = post(gateway, "/v1/chat/completions", openAi("echo", "Call me:\\n+44 20 7946 0958"));
+        assertThat(r.status()).isEqualTo(200);
+        String arguments = openAiArguments(r.body(), new int[1]);
+        assertThat(arguments).isEqualTo("{\"text\":\"Call me:\\n[PHONE]\"}");
+        assertThat(Http.JSON.readTree(arguments).get("text").asString()).isEqualTo("Call me:\n[PHONE]");
+        // the whole (non-streamed) answer's arguments the same way
+        Http.Response whole = post(gateway, "/v1/chat/completions",
+                openAi("echo", "Call me:\\n+44 20 7946 0958").replace("\"stream\":true", "\"stream\":false"));
+        assertThat(whole.status()).isEqualTo(200);
+        assertThat(whole.json().at("/choices/0/message/tool_calls/0/function/arguments").asString()).isEqualTo(arguments);
+    }
+
+    @Test
     void anAnthropicToolCallTranslatedToOpenAiIsScanned() {
         Http.Response r = post(gateway, "/v1/chat/completions", openAi("claude-echo", PROMPT));
         assertThat(r.status()).isEqualTo(200);
@@ -145,6 +160,37 @@ class ToolCallScanningOverHttpTest {
         assertThat(json.toString()).isEqualTo(SHOWN_ARGUMENTS);
         assertThat(deltas).isGreaterThan(1);
         assertThat(r.body()).doesNotContain("7946").contains("\"stop_reason\":\"tool_use\"").contains("message_stop");
+    }
+
+    @Test
+    void responsesApiFunctionCallArgumentsAreScannedAcrossDeltas() {
+        String body = "{\"model\":\"echo\",\"stream\":true,\"input\":\"" + PROMPT + "\","
+                + "\"tools\":[{\"type\":\"function\",\"name\":\"send\",\"parameters\":{\"type\":\"object\"}}],"
+                + "\"tool_choice\":{\"type\":\"function\",\"name\":\"send\"}}";
+        Http.Response r = post(gateway, "/v1/responses", body);
+        assertThat(r.status()).isEqualTo(200);
+        StringBuilder deltas = new StringBuilder();
+        String done = null;
+        JsonNode completed = null;
+        for (String line : r.body().split("\n")) {
+            if (!line.startsWith("data: {")) continue;
+            JsonNode event = Http.JSON.readTree(line.substring(6));
+            switch (event.path("type").asString()) {
+                case "response.function_call_arguments.delta" -> deltas.append(event.path("delta").asString());
+                case "response.function_call_arguments.done" -> done = event.path("arguments").asString();
+                case "response.completed" -> completed = event.path("response");
+                default -> { }
+            }
+        }
+        assertThat(deltas.toString()).isEqualTo(SHOWN_ARGUMENTS);
+        assertThat(done).isEqualTo(SHOWN_ARGUMENTS);
+        assertThat(completed).isNotNull();
+        assertThat(completed.at("/output/0/type").asString()).isEqualTo("function_call");
+        assertThat(completed.at("/output/0/arguments").asString()).isEqualTo(SHOWN_ARGUMENTS);
+        assertThat(r.body()).doesNotContain("7946");
+
+        Http.Response unscannedAnswer = post(unscanned, "/v1/responses", body);
+        assertThat(unscannedAnswer.body()).contains("7946"); // the model did send it
     }
 
     @Test

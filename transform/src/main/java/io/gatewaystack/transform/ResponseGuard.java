@@ -69,6 +69,11 @@ public final class ResponseGuard {
         return scanner.stream(findings);
     }
 
+    /** A scanner for one streamed JSON text of the answer (a tool call's arguments in fragments). */
+    public StreamingRedactor jsonStream() {
+        return scanner.jsonStream(findings);
+    }
+
     /** The findings of the answer so far. */
     public ResponseFindings findings() {
         return findings;

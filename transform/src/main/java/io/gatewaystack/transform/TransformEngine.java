@@ -9,6 +9,7 @@ import io.gatewaystack.transform.detect.ContentScanner;
 import io.gatewaystack.transform.detect.CustomDetector;
 import io.gatewaystack.transform.detect.CustomDetectorConfig;
 import io.gatewaystack.transform.detect.Finding;
+import io.gatewaystack.transform.json.JsonEscapes;
 import io.gatewaystack.transform.json.JsonTextWalker;
 import io.gatewaystack.transform.json.TextSlot;
 import io.gatewaystack.transform.redact.Action;
@@ -105,7 +106,9 @@ public final class TransformEngine {
         List<TextSlot> changed = new ArrayList<>();
         List<String> replacements = new ArrayList<>();
         for (TextSlot slot : slots) {
-            List<Finding> findings = acc.add(slot.path(), slot.text(), pseudonyms);
+            // a tool call's arguments are JSON text: scanned with their escapes blanked (same offsets)
+            String view = slot.holdsJson() ? JsonEscapes.blank(slot.text()) : slot.text();
+            List<Finding> findings = acc.add(slot.path(), view, pseudonyms);
             if (findings.isEmpty()) continue;
             String out = TextRedactor.apply(slot.text(), findings, config.actions(), pseudonyms);
             if (out != slot.text()) {

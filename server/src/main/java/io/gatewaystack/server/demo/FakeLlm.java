@@ -59,7 +59,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <h2>Tool calls</h2>
  * A request that forces a tool ({@code tool_choice} naming a function / tool) gets a call of that tool with the
  * arguments {@code {"text": <answer>}} instead of the text, streamed in word-sized argument fragments — unless its
- * last message is a tool result: then it answers with that result, as without tools.
+ * last message is a tool result: then it answers with that result, as without tools. The same for the Responses API
+ * ({@code tool_choice: {"type":"function","name":…}}: a {@code function_call} item, unless the input ends with a
+ * {@code function_call_output}).
  *
  * <h2>Authentication</h2>
  * {@code Authorization: Bearer <non-empty>}, {@code x-api-key: <non-empty>} or (Azure) {@code api-key: <non-empty>}, else
@@ -591,12 +593,21 @@ public final class FakeLlm {
         long created = System.currentTimeMillis() / 1000;
         ObjectNode done = responseObject(id, created, model, in, truncated ? "incomplete" : "completed");
         ObjectNode item = ((ArrayNode) done.get("output")).addObject();
-        item.put("id", messageId).put("type", "message").put("status", "completed").put("role", "assistant");
-        item.putArray("content").add(outputText(text));
         ObjectNode usage = done.putObject("usage");
         usage.put("input_tokens", inputTokens).putObject("input_tokens_details").put("cached_tokens", 0);
         usage.put("output_tokens", outputTokens).putObject("output_tokens_details").put("reasoning_tokens", 0);
         usage.put("total_tokens", inputTokens + outputTokens);
+        JsonNode choice = in.get("tool_choice");
+        String tool = choice != null && "function".equals(choice.path("type").asString("")) && choice.path("name").isString()
+                ? choice.path("name").stringValue() : null;
+        boolean endsWithOutput = input.isArray() && !input.isEmpty()
+                && "function_call_output".equals(input.get(input.size() - 1).path("type").asString(""));
+        if (tool != null && !tool.isEmpty() && !endsWithOutput && !truncated) {
+            responsesToolCall(response, done, item, "fc_fake" + n, tool, text, in, chunkDelay);
+            return;
+        }
+        item.put("id", messageId).put("type", "message").put("status", "completed").put("role", "assistant");
+        item.putArray("content").add(outputText(text));
         if (!(in.get("stream") != null && in.get("stream").asBoolean(false))) {
             response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(done));
             return;
@@ -665,6 +676,52 @@ public final class FakeLlm {
         out.set("user", in.has("user") ? in.get("user") : JsonBodies.MAPPER.nullNode());
         out.putObject("metadata");
         return out;
+    }
+
+    /**
+     * A Responses API answer that calls {@code tool} with {@code {"text": <answer>}}: a {@code function_call} output
+     * item; streamed, its arguments come in word-sized {@code response.function_call_arguments.delta} events.
+     */
+    private void responsesToolCall(HttpServerResponse response, ObjectNode done, ObjectNode item, String itemId, String tool,
+                                   String text, ObjectNode in, long chunkDelay) {
+        String arguments = JsonBodies.MAPPER.writeValueAsString(JsonBodies.MAPPER.createObjectNode().put("text", text));
+        item.put("id", itemId).put("type", "function_call").put("status", "completed").put("arguments", arguments)
+                .put("call_id", "call_" + itemId).put("name", tool);
+        if (!(in.get("stream") != null && in.get("stream").asBoolean(false))) {
+            response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(done));
+            return;
+        }
+        List<SseEvent> events = new ArrayList<>();
+        int[] seq = {0};
+        java.util.function.Function<ObjectNode, SseEvent> event = e -> {
+            e.put("sequence_number", seq[0]++);
+            return new SseEvent(e.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(e));
+        };
+        ObjectNode inProgress = done.deepCopy().put("status", "in_progress");
+        inProgress.putArray("output");
+        inProgress.putNull("usage");
+        for (String type : List.of("response.created", "response.in_progress")) {
+            ObjectNode e = JsonBodies.MAPPER.createObjectNode().put("type", type);
+            e.set("response", inProgress);
+            events.add(event.apply(e));
+        }
+        ObjectNode added = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
+        added.set("item", item.deepCopy().put("status", "in_progress").put("arguments", ""));
+        events.add(event.apply(added));
+        for (String fragment : group(pieces(arguments))) {
+            events.add(event.apply(JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.delta")
+                    .put("item_id", itemId).put("output_index", 0).put("delta", fragment)));
+        }
+        events.add(event.apply(JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.done")
+                .put("item_id", itemId).put("output_index", 0).put("arguments", arguments)));
+        ObjectNode itemDone = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+        itemDone.set("item", item);
+        events.add(event.apply(itemDone));
+        ObjectNode completed = JsonBodies.MAPPER.createObjectNode().put("type", "response.completed");
+        completed.set("response", done);
+        events.add(event.apply(completed));
+        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+        send(response, events, 0, chunkDelay);
     }
 
     private static ObjectNode part(String type, String itemId) {

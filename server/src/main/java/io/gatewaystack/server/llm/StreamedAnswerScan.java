@@ -24,9 +24,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>The argument fragments of each streamed tool call (OpenAI {@code delta.tool_calls[].function.arguments} per
  * choice and call index, Anthropic {@code input_json_delta} per content block) are one more text stream with the
- * same hold-back, scanned as the raw arguments JSON as a whole answer's arguments are; what is held back goes out
+ * same hold-back, scanned as JSON text (escape sequences blanked, as a whole answer's arguments are); what is held back goes out
  * with the finish chunk (as one more arguments fragment of that call), before {@code content_block_stop}, or at
- * {@code [DONE]}. (The Responses API's {@code response.function_call_arguments.delta} events are not scanned yet.)
+ * {@code [DONE]}; the Responses API's {@code response.function_call_arguments.delta} per output item likewise (the
+ * held-back tail goes out as one more delta before {@code response.function_call_arguments.done}, whose
+ * {@code arguments}, like the items at the end, get the arguments the client was shown).
  * When a BLOCK type turns up, {@link #blocked()} is true and the caller ends the stream with
  * {@link #blockedEvent()}: the status (200) and headers are already sent, so the client learns it from an error
  * event of its API (OpenAI {@code data: {"error":…}}, Anthropic {@code event: error}) and the missing end of
@@ -48,6 +50,9 @@ final class StreamedAnswerScan {
      *  the end repeat the whole text, which must be the redacted one) */
     private final boolean responses;
     private final Map<Integer, StringBuilder> shown = new HashMap<>();
+    /** Responses API: the argument streams of function calls and the arguments shown so far, by output index */
+    private final Map<Integer, StreamingRedactor> argumentStreams = new HashMap<>();
+    private final Map<Integer, StringBuilder> shownArguments = new HashMap<>();
 
     private StreamedAnswerScan(ResponseGuard guard, ApiFormat clientFormat, boolean responses) {
         this.guard = guard;
@@ -195,7 +200,7 @@ final class StreamedAnswerScan {
             if (args == null || !args.isString()) continue;
             int key = toolKey(choice, call.path("index").asInt(c));
             String original = args.stringValue();
-            String shown = toolStreams.computeIfAbsent(key, k -> guard.stream()).push(original);
+            String shown = toolStreams.computeIfAbsent(key, k -> guard.jsonStream()).push(original);
             if (!shown.equals(original)) {
                 fn.put("arguments", shown);
                 changed = true;
@@ -228,9 +233,10 @@ final class StreamedAnswerScan {
                 // text, or a tool's input JSON in fragments: each content block is one stream
                 String field = "text_delta".equals(deltaType) ? "text" : "input_json_delta".equals(deltaType) ? "partial_json" : null;
                 if (field != null && delta instanceof ObjectNode d && d.get(field) != null && d.get(field).isString()) {
-                    if (field.equals("partial_json")) jsonBlocks.add(index);
+                    boolean json = field.equals("partial_json");
+                    if (json) jsonBlocks.add(index);
                     String original = d.get(field).stringValue();
-                    String text = stream(index).push(original);
+                    String text = streams.computeIfAbsent(index, i -> json ? guard.jsonStream() : guard.stream()).push(original);
                     if (!text.equals(original)) {
                         d.put(field, text);
                         out.add(new SseEvent(event.event(), data.toString()));
@@ -285,6 +291,24 @@ final class StreamedAnswerScan {
                 }
                 out.add(new SseEvent(event.event(), data.toString()));
             }
+            case "response.function_call_arguments.delta" -> {
+                int item = data.path("output_index").asInt(0);
+                String original = data.path("delta").asString("");
+                String args = argumentStreams.computeIfAbsent(item, k -> guard.jsonStream()).push(original);
+                shownArguments.computeIfAbsent(item, k -> new StringBuilder()).append(args);
+                if (!args.equals(original)) {
+                    data.put("delta", args);
+                    out.add(new SseEvent(event.event(), data.toString()));
+                } else {
+                    out.add(event);
+                }
+            }
+            case "response.function_call_arguments.done" -> {
+                int item = data.path("output_index").asInt(0);
+                flushArguments(item, data, out);
+                data.put("arguments", shownArguments(item, data.path("arguments").asString("")));
+                out.add(new SseEvent(event.event(), data.toString()));
+            }
             case "response.output_item.done" -> {
                 replaceTexts(data.get("item"), data.path("output_index").asInt(0));
                 out.add(new SseEvent(event.event(), data.toString()));
@@ -292,6 +316,9 @@ final class StreamedAnswerScan {
             case "response.completed", "response.incomplete", "response.failed" -> {
                 for (int key : Map.copyOf(streams).keySet()) {
                     flushResponses(key, null, out);
+                }
+                for (int item : Map.copyOf(argumentStreams).keySet()) {
+                    flushArguments(item, null, out);
                 }
                 JsonNode output = data.path("response").get("output");
                 if (output != null && output.isArray()) {
@@ -327,8 +354,33 @@ final class StreamedAnswerScan {
         return text == null ? otherwise : text.toString();
     }
 
-    /** An output item's text parts get the text the client was shown. */
+    /** Held-back arguments of one function call, as one more arguments delta event before its end. */
+    private void flushArguments(int item, ObjectNode like, List<SseEvent> out) {
+        StreamingRedactor s = argumentStreams.remove(item);
+        if (s == null) return;
+        String tail = s.finish();
+        if (tail.isEmpty()) return;
+        shownArguments.computeIfAbsent(item, k -> new StringBuilder()).append(tail);
+        ObjectNode delta = JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.delta");
+        if (like != null) {
+            delta.set("item_id", like.get("item_id"));
+            delta.set("sequence_number", like.get("sequence_number"));
+        }
+        delta.put("output_index", item).put("delta", tail);
+        out.add(new SseEvent("response.function_call_arguments.delta", delta.toString()));
+    }
+
+    private String shownArguments(int item, String otherwise) {
+        StringBuilder args = shownArguments.get(item);
+        return args == null ? otherwise : args.toString();
+    }
+
+    /** An output item's text parts (or a function call's arguments) get what the client was shown. */
     private void replaceTexts(JsonNode item, int outputIndex) {
+        if (item instanceof ObjectNode call && "function_call".equals(call.path("type").asString(""))
+                && call.get("arguments") != null && call.get("arguments").isString()) {
+            call.put("arguments", shownArguments(outputIndex, call.get("arguments").stringValue()));
+        }
         JsonNode content = item == null ? null : item.get("content");
         if (content == null || !content.isArray()) return;
         for (int c = 0; c < content.size(); c++) {
@@ -342,6 +394,9 @@ final class StreamedAnswerScan {
         if (responses) {
             for (int key : Map.copyOf(streams).keySet()) {
                 flushResponses(key, null, out);
+            }
+            for (int item : Map.copyOf(argumentStreams).keySet()) {
+                flushArguments(item, null, out);
             }
             return;
         }

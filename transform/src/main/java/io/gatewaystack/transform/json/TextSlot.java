@@ -15,6 +15,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record TextSlot(String path, JsonNode parent, String key, int index, String text) {
 
+    /**
+     * Whether the value is a JSON document written as a string: a tool call's {@code arguments} (OpenAI
+     * {@code tool_calls[].function.arguments}, Responses {@code function_call}, MCP when a string). Scan it with
+     * {@link JsonEscapes#blank} so escape sequences are not read as text.
+     */
+    public boolean holdsJson() {
+        return "arguments".equals(key);
+    }
+
     /** Replaces the value in the tree, keeping its place. */
     public void set(String newText) {
         if (parent instanceof ObjectNode o) {

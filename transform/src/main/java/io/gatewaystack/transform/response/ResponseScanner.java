@@ -4,6 +4,7 @@ import io.gatewaystack.transform.classify.HeuristicClassifier;
 import io.gatewaystack.transform.detect.ContentScanner;
 import io.gatewaystack.transform.detect.Finding;
 import io.gatewaystack.transform.json.BodyShape;
+import io.gatewaystack.transform.json.JsonEscapes;
 import io.gatewaystack.transform.json.JsonTextWalker;
 import io.gatewaystack.transform.json.TextSlot;
 import io.gatewaystack.transform.redact.Action;
@@ -57,7 +58,7 @@ public final class ResponseScanner {
         List<TextSlot> changed = new ArrayList<>();
         List<String> replacements = new ArrayList<>();
         for (TextSlot slot : walker.texts(root, shape)) {
-            String out = scanText(slot.text(), into);
+            String out = slot.holdsJson() ? scanJsonText(slot.text(), into) : scanText(slot.text(), into);
             if (out != slot.text()) {
                 changed.add(slot);
                 replacements.add(out);
@@ -70,8 +71,22 @@ public final class ResponseScanner {
 
     /** One whole text after the response actions; the same instance when nothing changed. */
     public String scanText(String text, ResponseFindings into) {
-        if (classifier != null) into.addRules(classifier.matches(text, 0, text.length()));
-        List<Finding> findings = scanner.scan(text);
+        return scan(text, text, into);
+    }
+
+    /**
+     * A JSON document written as text (a tool call's arguments) after the response actions: scanned with its
+     * escape sequences blanked ({@link JsonEscapes}), so no finding takes in part of one; the same instance when
+     * nothing changed.
+     */
+    public String scanJsonText(String json, ResponseFindings into) {
+        return scan(json, JsonEscapes.blank(json), into);
+    }
+
+    /** Scans {@code view} (the text, or the text with its JSON escapes blanked: same offsets), changes {@code text}. */
+    private String scan(String text, String view, ResponseFindings into) {
+        if (classifier != null) into.addRules(classifier.matches(view, 0, view.length()));
+        List<Finding> findings = scanner.scan(view);
         if (findings.isEmpty()) return text;
         StringBuilder out = null;
         int copied = 0;
@@ -89,6 +104,11 @@ public final class ResponseScanner {
 
     /** A scanner for one streamed text (one choice, one content block, one raw body). */
     public StreamingRedactor stream(ResponseFindings into) {
-        return new StreamingRedactor(scanner, settings.actions(), into, settings.holdbackChars(), classifier);
+        return new StreamingRedactor(scanner, settings.actions(), into, settings.holdbackChars(), classifier, false);
+    }
+
+    /** A scanner for one streamed JSON text (a tool call's arguments in fragments), escapes blanked as in {@link #scanJsonText}. */
+    public StreamingRedactor jsonStream(ResponseFindings into) {
+        return new StreamingRedactor(scanner, settings.actions(), into, settings.holdbackChars(), classifier, true);
     }
 }

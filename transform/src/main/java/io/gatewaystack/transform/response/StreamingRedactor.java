@@ -3,6 +3,7 @@ package io.gatewaystack.transform.response;
 import io.gatewaystack.transform.classify.HeuristicClassifier;
 import io.gatewaystack.transform.detect.ContentScanner;
 import io.gatewaystack.transform.detect.Finding;
+import io.gatewaystack.transform.json.JsonEscapes;
 import io.gatewaystack.transform.redact.Action;
 import io.gatewaystack.transform.redact.ActionPolicy;
 import io.gatewaystack.transform.redact.TextRedactor;
@@ -47,14 +48,17 @@ public final class StreamingRedactor {
     private boolean blocked;
     /** null: no classification */
     private final HeuristicClassifier classifier;
+    /** the text is JSON (tool call arguments): scan it with its escape sequences blanked */
+    private final boolean json;
 
     StreamingRedactor(ContentScanner scanner, ActionPolicy policy, ResponseFindings findings, int holdback,
-                      HeuristicClassifier classifier) {
+                      HeuristicClassifier classifier, boolean json) {
         this.scanner = scanner;
         this.policy = policy;
         this.findings = findings;
         this.holdback = holdback;
         this.classifier = classifier;
+        this.json = json;
     }
 
     /** Adds a chunk; returns the text that can be sent now (often empty: the tail waits). */
@@ -79,7 +83,9 @@ public final class StreamingRedactor {
     private String emit(boolean all) {
         String text = window.toString();
         int len = text.length();
-        List<Finding> found = scanner.scan(text);
+        // JSON: escapes blanked, same offsets (a window starting inside an escape only blurs the context chars)
+        String view = json ? JsonEscapes.blank(text) : text;
+        List<Finding> found = scanner.scan(view);
         for (Finding f : found) {
             if (f.start() >= sent && policy.actionFor(f.type()) == Action.BLOCK) {
                 findings.record(f, policy);
@@ -102,7 +108,7 @@ public final class StreamingRedactor {
         }
         // the classifier's words that start in the part sent now, with the held-back tail still after them: each
         // word is classified once, with as much text after it as a whole-text classification would see
-        if (classifier != null) findings.addRules(classifier.matches(text, sent, cut));
+        if (classifier != null) findings.addRules(classifier.matches(view, sent, cut));
         StringBuilder out = new StringBuilder(cut - sent + 16);
         int copied = sent;
         for (Finding f : found) {

@@ -90,6 +90,37 @@ class StreamingRedactorTest {
     }
 
     @Test
+    void jsonArgumentsAreScannedWithTheirEscapesBlankedWholeAndStreamed() {
+        // read as text, "\nbob@..." is the address "nbob@..." (a placeholder would leave "\" dangling) and no word
+        // starts at "\nAKIA..." (the key is missed)
+        String json = "{\"to\":\"Hi\\nbob@example.com\",\"note\":\"key\\nAKIAIOSFODNN7EXAMPLE\\tok\",\"q\":\"\\\"x\\\"\"}";
+        String expected = "{\"to\":\"Hi\\n[EMAIL]\",\"note\":\"key\\n[AWS_ACCESS_KEY]\\tok\",\"q\":\"\\\"x\\\"\"}";
+        ResponseScanner s = scanner(Map.of(), Action.PLACEHOLDER);
+        ResponseFindings whole = new ResponseFindings();
+        assertThat(s.scanJsonText(json, whole)).isEqualTo(expected);
+        assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(expected).get("to").asString())
+                .isEqualTo("Hi\n[EMAIL]");
+        assertThat(whole.countsByType()).isEqualTo(Map.of("email", 1, "aws_access_key", 1));
+        Random random = new Random(9);
+        for (int round = 0; round < 200; round++) {
+            int[] sizes = {1 + random.nextInt(12), 1 + random.nextInt(3)};
+            ResponseFindings got = new ResponseFindings();
+            StreamingRedactor r = s.jsonStream(got);
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            int k = 0;
+            while (i < json.length()) {
+                int end = Math.min(json.length(), i + sizes[k++ % sizes.length]);
+                out.append(r.push(json.substring(i, end)));
+                i = end;
+            }
+            out.append(r.finish());
+            assertThat(out.toString()).as("chunks %s", java.util.Arrays.toString(sizes)).isEqualTo(expected);
+            assertThat(got.countsByType()).isEqualTo(whole.countsByType());
+        }
+    }
+
+    @Test
     void anEmailSplitAtEveryPositionIsStillFound() {
         ResponseScanner s = scanner(Map.of(), Action.PLACEHOLDER);
         String text = "x".repeat(300) + " mail alice@example.com now";
