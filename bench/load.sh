@@ -134,10 +134,22 @@ fi
 # latency (waiting for a core is not counted).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$demo_pid/stat" 2>/dev/null || echo 0; }
 
+# Waits (at most 60 s) until the demo JVM is nearly idle: after a run its audit sinks still store the run's events
+# and the JIT may still compile, and that work would otherwise land in the next run's numbers.
+wait_idle() {
+  local hz; hz="$(getconf CLK_TCK)"
+  for _ in $(seq 1 60); do
+    local a; a="$(cpu_ticks)"; sleep 1
+    [ $(( $(cpu_ticks) - a )) -le $(( hz / 10 )) ] && return 0   # under 10 % of a core for a second
+  done
+  log "the demo did not settle within 60 s; measuring anyway"
+}
+
 run_wrk() { # name threads connections seconds url [header]
   local name="$1" t="$2" c="$3" d="$4" url="$5"; shift 5
   local args=(-t"$t" -c"$c" -d"${d}s" --latency --timeout 5s)
   [ "$#" -gt 0 ] && args+=(-H "$1")
+  wait_idle
   log "wrk $name: -t$t -c$c -d${d}s $url"
   local before; before="$(cpu_ticks)"
   timeout $(( d + 30 )) wrk "${args[@]}" "$url" >"$out/$name.txt" 2>&1 || { log "wrk $name failed"; cat "$out/$name.txt" >&2; exit 1; }
@@ -160,6 +172,7 @@ LUA
     -d '{"model":"echo","messages":[{"role":"user","content":"hi"}]}' "$gateway")"
   [ "$code_ok" = 200 ] || { log "sanity check failed: /v1/chat/completions answered $code_ok"; exit 1; }
   run_lua() { # name threads connections seconds url header
+    wait_idle
     log "wrk $1: -t$2 -c$3 -d$4s POST $5"
     local before; before="$(cpu_ticks)"
     timeout $(( $4 + 30 )) wrk -t"$2" -c"$3" -d"$4s" --latency --timeout 5s -s "$lua" -H "$6" "$5" >"$out/$1.txt" 2>&1 \
@@ -203,6 +216,7 @@ LUA
     -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}' "$mcp")"
   case "$answer" in *'"isError":false'*) ;; *) log "sanity check failed: tools/call echo answered $answer"; exit 1 ;; esac
   run_mcp() { # name kind threads connections seconds
+    wait_idle
     log "wrk $1: -t$3 -c$4 -d$5s POST /mcp $2"
     local before; before="$(cpu_ticks)"
     timeout $(( $5 + 30 )) wrk -t"$3" -c"$4" -d"$5s" --latency --timeout 5s -s "$out/mcp-$2.lua" -H "$auth" "$mcp" >"$out/$1.txt" 2>&1 \
@@ -244,6 +258,7 @@ if [ -n "${RATE:-}" ]; then
   fi
   open_loop() { # name url [java args...]
     local name="$1" url="$2"; shift 2
+    wait_idle
     log "open loop $name: $RATE requests/s over $CONNECTIONS connections for ${DURATION}s"
     local before; before="$(cpu_ticks)"
     timeout $(( DURATION + WARMUP + 60 )) "$JAVA_HOME/bin/java" -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \

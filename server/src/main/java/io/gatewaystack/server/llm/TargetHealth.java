@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class TargetHealth {
 
     private final CircuitBreakerConfig config;
-    private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+    /** keyed by the target itself: building its name per call showed in profiles */
+    private final Map<LlmSettings.Target, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
     public TargetHealth(int failures, Duration openFor) {
         this.config = CircuitBreakerConfig.custom()
@@ -53,11 +54,14 @@ public final class TargetHealth {
     /** Every breaker used so far (target → CLOSED, OPEN, HALF_OPEN...), for the admin console. */
     public Map<String, String> states() {
         Map<String, String> out = new java.util.TreeMap<>();
-        breakers.forEach((name, b) -> out.put(name, b.getState().name()));
+        breakers.forEach((target, b) -> out.put(b.getName(), b.getState().name()));
         return out;
     }
 
     private CircuitBreaker breaker(LlmSettings.Target target) {
-        return breakers.computeIfAbsent(target.toString(), name -> CircuitBreaker.of(name, config));
+        // one breaker per provider/model, whatever weight a route gives it
+        LlmSettings.Target key = target.weight() == 1 ? target : new LlmSettings.Target(target.provider(), target.model());
+        CircuitBreaker b = breakers.get(key);
+        return b != null ? b : breakers.computeIfAbsent(key, t -> CircuitBreaker.of(t.toString(), config));
     }
 }
