@@ -44,6 +44,9 @@ final class VerifiedTokenCache {
         this.maxAge = maxAge;
         this.clock = clock;
         this.cache = maximumSize <= 0 ? null : Caffeine.newBuilder()
+                // bookkeeping on the reading thread, amortised: handing it to the common pool woke a thread for a
+                // few microseconds of work every few reads (~20 µs of CPU per request in profiles)
+                .executor(Runnable::run)
                 .maximumSize(maximumSize)
                 .expireAfter(Expiry.creating((TokenHash key, Entry entry) ->
                         Duration.between(clock.instant(), entry.validUntil())))

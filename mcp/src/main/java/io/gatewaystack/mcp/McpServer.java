@@ -401,8 +401,9 @@ public final class McpServer {
             outcome[0] = McpHttpResponse.ToolOutcome.FAILED;
             return done(ToolResults.fromFailure(tool, e));
         }
-        return call.orTimeout(tool.timeout().plus(SAFETY_MARGIN).toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, failure) -> {
+        CompletableFuture<ToolInvoker.BackendResponse> bounded = invoker.boundsItsOwnTime() ? call
+                : call.orTimeout(tool.timeout().plus(SAFETY_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+        return bounded.handle((response, failure) -> {
                     ObjectNode result = failure != null ? ToolResults.fromFailure(tool, failure) : ToolResults.fromBackend(tool, response);
                     if (result.path("isError").asBoolean(false)) {
                         outcome[0] = failure != null ? (isTimeout(failure) ? McpHttpResponse.ToolOutcome.TIMEOUT : McpHttpResponse.ToolOutcome.FAILED)

@@ -58,7 +58,9 @@ public final class RestTools {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        return call.orTimeout(tool.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS).handle((response, failure) -> {
+        CompletableFuture<ToolInvoker.BackendResponse> bounded = invoker.boundsItsOwnTime() ? call
+                : call.orTimeout(tool.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS);
+        return bounded.handle((response, failure) -> {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             ObjectNode body = JsonRpc.NODES.objectNode();
             if (failure != null) {

@@ -18,6 +18,15 @@ public interface ToolInvoker {
     CompletionStage<BackendResponse> invoke(ToolCall call);
 
     /**
+     * True when every call completes by itself within its tool's timeout (the invoker runs its own timer), so the
+     * MCP server need not add a safety-net timeout of its own to each call. That safety net is a scheduled task per
+     * call on the common pool, measurable at thousands of calls per second.
+     */
+    default boolean boundsItsOwnTime() {
+        return false;
+    }
+
+    /**
      * One call.
      *
      * @param tool      what to call

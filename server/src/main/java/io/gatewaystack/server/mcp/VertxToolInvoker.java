@@ -118,6 +118,12 @@ public final class VertxToolInvoker implements ToolInvoker {
     record Posted(int status, String contentType, String sessionId, byte[] body) {
     }
 
+    /** One Vert.x timer per call completes it (as a timeout) at the tool's timeout at the latest. */
+    @Override
+    public boolean boundsItsOwnTime() {
+        return true;
+    }
+
     /**
      * POSTs {@code body} to {@code url} with exactly these headers, within {@code timeoutMs} (connect, answer and
      * body), with the SSRF guard and the size cap. Completes with any status, or exceptionally with a
