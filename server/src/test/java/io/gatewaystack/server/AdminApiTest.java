@@ -345,8 +345,12 @@ class AdminApiTest {
                     "Authorization", zoe, "Content-Type", "application/json");
             assertThat(chat.status()).as(chat.body()).isEqualTo(200);
         }
+        // Settlement and the audit trail both follow the responses, asynchronously: wait (bounded) until the budget
+        // has both requests settled and the audit trail has both events, then compare the two.
         JsonNode row = null;
-        for (int i = 0; i < 200 && row == null; i++) { // settlement follows the response: wait for it, bounded
+        JsonNode audited = null;
+        for (int i = 0; i < 200; i++) {
+            row = null;
             for (JsonNode s : http.get(gateway.url("/admin/api/limits"), "Authorization", admin).json().get("sections")) {
                 if (s.get("id").asString().equals("budgets")) {
                     for (JsonNode r : s.get("rows")) {
@@ -356,9 +360,18 @@ class AdminApiTest {
                     }
                 }
             }
-            if (row == null) {
-                Thread.sleep(25);
+            audited = null;
+            for (JsonNode r : http.get(gateway.url("/admin/api/usage?by=user&since=1h"), "Authorization", admin).json()
+                    .get("rows")) {
+                if (r.get("key").asString().equals("zoe")) {
+                    audited = r;
+                }
             }
+            if (row != null && audited != null && audited.get("requests").asLong() == 2
+                    && Math.abs(audited.get("cost_micros").asLong() / 1e6 - row.get(4).asDouble()) < 1e-6) {
+                break;
+            }
+            Thread.sleep(25);
         }
         assertThat(row).as("a settled budget row for zoe").isNotNull();
         assertThat(row.get(0).asString()).isEqualTo("user-daily");
@@ -366,13 +379,10 @@ class AdminApiTest {
         double spent = row.get(4).asDouble();
         assertThat(row.get(6).asDouble()).isEqualTo(5.0 - spent, org.assertj.core.data.Offset.offset(1e-6)); // remaining
         assertThat(row.get(7).asDouble()).isLessThan(100.0);                    // headroom %
-        // the spend matches what the audit trail recorded for zoe
-        JsonNode usage = http.get(gateway.url("/admin/api/usage?by=user&since=1h"), "Authorization", admin).json();
-        for (JsonNode r : usage.get("rows")) {
-            if (r.get("key").asString().equals("zoe")) {
-                assertThat(r.get("cost_micros").asLong() / 1e6).isEqualTo(spent, org.assertj.core.data.Offset.offset(1e-6));
-            }
-        }
+        // the spend matches what the audit trail recorded for zoe's two requests
+        assertThat(audited).as("zoe in the usage report").isNotNull();
+        assertThat(audited.get("requests").asLong()).isEqualTo(2);
+        assertThat(audited.get("cost_micros").asLong() / 1e6).isEqualTo(spent, org.assertj.core.data.Offset.offset(1e-6));
         JsonNode tenantView = http.get(gateway.url("/admin/api/limits"), "Authorization", acmeAdmin).json();
         assertThat(tenantView.toString()).contains("user-daily").doesNotContain("zoe");
     }
