@@ -1,5 +1,6 @@
 package io.gatewaystack.transform.classify;
 
+import io.gatewaystack.transform.detect.Chars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -26,14 +27,6 @@ public final class HeuristicClassifier implements ContentClassifier {
     private static final int MAX_WORD = 32;
     private static final int REGION = 200;
     private static final int FILTER_BITS = 1 << 16;
-    private static final boolean[] WORD = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) WORD[c] = true;
-        for (char c = 'a'; c <= 'z'; c++) WORD[c] = true;
-        for (char c = 'A'; c <= 'Z'; c++) WORD[c] = true;
-        WORD['_'] = true;
-    }
 
     private final long[] hashes;
     /** one bit per (mixed) hash of a first word: most words miss here and skip the binary search */
@@ -109,7 +102,7 @@ public final class HeuristicClassifier implements ContentClassifier {
 
     /** ASCII letters, digits and '_' (a table: this runs once per char of every text) */
     private static boolean isWordChar(char c) {
-        return c < 128 && WORD[c];
+        return Chars.isAsciiWord(c);
     }
 
     /** {@link Character#toLowerCase(char)} for the ASCII word chars the loop hashes */

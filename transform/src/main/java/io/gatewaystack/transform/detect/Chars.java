@@ -14,6 +14,11 @@ public final class Chars {
 
     private Chars() {}
 
+    /** ASCII letters, digits and '_' only (a table lookup). */
+    public static boolean isAsciiWord(char c) {
+        return c < 128 && WORD[c];
+    }
+
     /** Letters, digits and '_' (any script for letters and digits). */
     public static boolean isWord(char c) {
         return c < 128 ? WORD[c] : Character.isLetterOrDigit(c);
