@@ -193,4 +193,80 @@ class OfficialSdkTest {
                         ResponseCreateParams.builder().model("echo").input("x").build()))
                 .isInstanceOf(com.openai.errors.UnauthorizedException.class);
     }
+
+    // ------------------------------------------------------------------------------------------ tool calls
+
+    private static com.openai.models.FunctionDefinition lookupFunction() {
+        return com.openai.models.FunctionDefinition.builder().name("lookup").description("Looks a text up.")
+                .parameters(com.openai.models.FunctionParameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object"))
+                        .putAdditionalProperty("properties", com.openai.core.JsonValue.from(
+                                Map.of("text", Map.of("type", "string"))))
+                        .build())
+                .build();
+    }
+
+    private static com.openai.models.chat.completions.ChatCompletionNamedToolChoice forceLookup() {
+        return com.openai.models.chat.completions.ChatCompletionNamedToolChoice.builder()
+                .function(com.openai.models.chat.completions.ChatCompletionNamedToolChoice.Function.builder()
+                        .name("lookup").build())
+                .build();
+    }
+
+    @Test
+    void openAiJavaSdkGetsToolCallsFromAnAnthropicModelAndSendsTheResultBack() {
+        // "demo-smart" goes to the fake's Anthropic API first: the tool call is translated both ways
+        OpenAIClient client = OpenAIOkHttpClient.builder().apiKey(token).baseUrl(base + "/v1").maxRetries(0).build();
+        ChatCompletionCreateParams ask = ChatCompletionCreateParams.builder().model("demo-smart")
+                .addUserMessage("weather in Lisbon").addFunctionTool(lookupFunction()).toolChoice(forceLookup()).build();
+        ChatCompletion completion = client.chat().completions().create(ask);
+        var call = completion.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction();
+        assertThat(call.function().name()).isEqualTo("lookup");
+        assertThat(call.function().arguments()).isEqualTo("{\"text\":\"weather in Lisbon\"}");
+        assertThat(completion.choices().get(0).finishReason())
+                .isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+
+        // streamed: the argument fragments add up to the same JSON
+        StringBuilder arguments = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(ask)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().toolCalls().ifPresent(calls ->
+                    calls.forEach(tc -> tc.function().ifPresent(f -> {
+                        f.name().ifPresent(names::add);
+                        f.arguments().ifPresent(arguments::append);
+                    })))));
+        }
+        assertThat(names).containsExactly("lookup");
+        assertThat(arguments.toString()).isEqualTo("{\"text\":\"weather in Lisbon\"}");
+
+        // the tool's result goes back; the model (echo) answers with it
+        ChatCompletion answer = client.chat().completions().create(ask.toBuilder()
+                .addMessage(completion.choices().get(0).message())
+                .addMessage(com.openai.models.chat.completions.ChatCompletionToolMessageParam.builder()
+                        .toolCallId(call.id()).content("sunny, 24 degrees").build())
+                .build());
+        assertThat(answer.choices().get(0).message().content()).contains("sunny, 24 degrees");
+    }
+
+    @Test
+    void anthropicJavaSdkGetsToolUseFromAnOpenAiModel() {
+        // "echo" is the fake's OpenAI API: Anthropic's tool_use is translated from OpenAI's tool_calls
+        AnthropicClient client = AnthropicOkHttpClient.builder().apiKey(token).baseUrl(base).maxRetries(0).build();
+        Message message = client.messages().create(MessageCreateParams.builder().model("echo").maxTokens(100)
+                .addUserMessage("weather in Porto")
+                .addTool(com.anthropic.models.messages.Tool.builder().name("lookup")
+                        .inputSchema(com.anthropic.models.messages.Tool.InputSchema.builder()
+                                .properties(com.anthropic.models.messages.Tool.InputSchema.Properties.builder()
+                                        .putAdditionalProperty("text", com.anthropic.core.JsonValue.from(
+                                                Map.of("type", "string")))
+                                        .build())
+                                .build())
+                        .build())
+                .toolChoice(com.anthropic.models.messages.ToolChoiceTool.builder().name("lookup").build())
+                .build());
+        var toolUse = message.content().get(0).toolUse().orElseThrow();
+        assertThat(toolUse.name()).isEqualTo("lookup");
+        assertThat(toolUse._input().toString()).contains("weather in Porto");
+        assertThat(message.stopReason().orElseThrow().toString()).isEqualTo("tool_use");
+    }
 }
