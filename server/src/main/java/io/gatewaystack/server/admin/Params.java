@@ -44,11 +44,7 @@ final class Params {
      */
     static Long time(HttpServerRequest request, String name, Instant now) {
         String v = text(request, name);
-        return v == null ? null : parseTime(name, v, now);
-    }
-
-    static long parseTime(String name, String text, Instant now) {
-        return TimeArgument.parse(name, text, now);
+        return v == null ? null : TimeArgument.parse(name, v, now);
     }
 
     /** The audit filter from the query ({@code user}, {@code org}, {@code tenant}, {@code model}...). */

@@ -1,5 +1,6 @@
 package io.gatewaystack.server.cli;
 
+import io.gatewaystack.audit.store.TimeArgument;
 import io.gatewaystack.audit.UsageReport;
 import io.gatewaystack.audit.store.AuditSource;
 import java.io.PrintWriter;
@@ -69,7 +70,7 @@ public final class UsageCommand implements Callable<Integer> {
         long sinceMillis;
         try {
             grouping = UsageReport.By.parse(by);
-            sinceMillis = parseSince(since, Instant.now());
+            sinceMillis = TimeArgument.parse("--since", since, Instant.now());
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             err.println("bad argument: " + e.getMessage());
             err.flush();
@@ -145,9 +146,5 @@ public final class UsageCommand implements Callable<Integer> {
 
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    static long parseSince(String text, Instant now) {
-        return io.gatewaystack.audit.store.TimeArgument.parse("--since", text, now);
     }
 }
