@@ -32,6 +32,11 @@ class ResponseScanningOverHttpTest {
     static final String SHOWN = "Mail bob@example.com or call [PHONE] today";
 
     static String config(String llmRoute) {
+        return config(fake, llmRoute);
+    }
+
+    /** The LLM routes on {@code fake} with {@code llmRoute} as their transform settings (shared with the tool-call test). */
+    static String config(FakeLlm fake, String llmRoute) {
         String base = "http://127.0.0.1:" + fake.port() + "/v1";
         return """
                 llm:

@@ -31,35 +31,14 @@ class ToolCallScanningOverHttpTest {
     /** longer than the hold-back: part of the arguments goes out before the call ends */
     static final String FILLER = "Please forward the quarterly summary to the team and ask them to confirm. ".repeat(6);
 
-    static String config(String llmRoute) {
-        String base = "http://127.0.0.1:" + fake.port() + "/v1";
-        return """
-                llm:
-                  backoff_ms: 1
-                  providers:
-                    openai-like: {kind: openai, base_url: %1$s, allow_private: true, timeout_ms: 2000,
-                                  auth: {mode: api_key, env: FAKE_KEY}}
-                    anthropic-like: {kind: anthropic, base_url: %1$s, allow_private: true, timeout_ms: 2000,
-                                     auth: {mode: api_key, env: FAKE_KEY}}
-                  models:
-                    echo: {targets: [openai-like/echo]}
-                    claude-echo: {targets: [anthropic-like/echo]}
-                transform:
-                  block_threshold: 101
-                  actions: {email: pseudonymize}
-                  routes:
-                    llm: %2$s
-                """.formatted(base, llmRoute);
-    }
-
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
         issuer = new TestIssuer();
         fake = FakeLlm.start(vertx, 0);
         String scanned = "{response: {actions: {phone: placeholder, email: mask, credit_card: block}}}";
-        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, config(scanned)), Map.of("FAKE_KEY", "k"));
-        unscanned = TestGateway.start(vertx, TestGateway.yaml(issuer, null, config("{response: {enabled: false}}")), Map.of("FAKE_KEY", "k"));
+        gateway = TestGateway.start(vertx, TestGateway.yaml(issuer, null, ResponseScanningOverHttpTest.config(fake, scanned)), Map.of("FAKE_KEY", "k"));
+        unscanned = TestGateway.start(vertx, TestGateway.yaml(issuer, null, ResponseScanningOverHttpTest.config(fake, "{response: {enabled: false}}")), Map.of("FAKE_KEY", "k"));
         http = new Http(vertx);
         alice = issuer.token("alice", Map.of("scope", "llm:chat"));
     }
