@@ -310,6 +310,19 @@ public final class FakeLlm {
 
     // -------------------------------------------------------------------------------------------------- chat
 
+    /** An echo answer cut to the request's output maximum, and the token counts its usage reports. */
+    private record Reply(List<String> pieces, boolean truncated, long inputTokens, long outputTokens, String text) {
+        static Reply of(ObjectNode in, String answer, long maxTokens) {
+            List<String> pieces = FakeLlm.pieces(answer);
+            boolean truncated = pieces.size() > maxTokens;
+            if (truncated) {
+                pieces = new ArrayList<>(pieces.subList(0, (int) Math.max(0, maxTokens)));
+            }
+            long outputTokens = truncated ? pieces.size() : countWords(answer);
+            return new Reply(pieces, truncated, words(in), outputTokens, String.join("", pieces));
+        }
+    }
+
     private void chat(HttpServerResponse response, ObjectNode in, ApiFormat format, long chunkDelay) {
         boolean anthropic = format == ApiFormat.ANTHROPIC_MESSAGES;
         JsonNode messages = in.get("messages");
@@ -326,34 +339,32 @@ public final class FakeLlm {
         long maxTokens = maxNode != null && maxNode.isNumber() ? maxNode.asLong() : Long.MAX_VALUE;
         String model = in.get("model") != null && in.get("model").isString() ? in.get("model").stringValue() : "echo";
         String answer = lastUserText(messages, anthropic);
-        List<String> pieces = pieces(answer);
-        boolean truncated = pieces.size() > maxTokens;
-        if (truncated) {
-            pieces = new ArrayList<>(pieces.subList(0, (int) Math.max(0, maxTokens)));
-        }
-        long inputTokens = words(in);
-        long outputTokens = truncated ? pieces.size() : countWords(answer);
-        String text = String.join("", pieces);
+        Reply reply = Reply.of(in, answer, maxTokens);
         long n = ids.incrementAndGet();
         String id = anthropic ? "msg_fake" + n : "chatcmpl-fake-" + n;
         response.putHeader("x-request-id", id);
         boolean stream = in.get("stream") != null && in.get("stream").asBoolean(false);
         String tool = endsWithToolResult(messages) ? null : forcedTool(in.get("tool_choice"), anthropic);
-        if (tool != null && !truncated) {
-            toolCall(response, id, model, tool, text, stream, anthropic, inputTokens, outputTokens, chunkDelay,
+        if (tool != null && !reply.truncated()) {
+            toolCall(response, id, model, tool, reply.text(), stream, anthropic, reply.inputTokens(),
+                    reply.outputTokens(), chunkDelay,
                     in.at("/stream_options/include_usage").asBoolean(false));
             return;
         }
         if (!stream) {
             ObjectNode out = anthropic
-                    ? anthropicMessage(id, model, text, truncated ? "max_tokens" : "end_turn", inputTokens, outputTokens)
-                    : openAiCompletion(id, model, text, truncated ? "length" : "stop", inputTokens, outputTokens);
+                    ? anthropicMessage(id, model, reply.text(), reply.truncated() ? "max_tokens" : "end_turn",
+                            reply.inputTokens(), reply.outputTokens())
+                    : openAiCompletion(id, model, reply.text(), reply.truncated() ? "length" : "stop",
+                            reply.inputTokens(), reply.outputTokens());
             response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(out));
             return;
         }
         List<SseEvent> events = anthropic
-                ? anthropicEvents(id, model, group(pieces), truncated ? "max_tokens" : "end_turn", inputTokens, outputTokens)
-                : openAiEvents(id, model, group(pieces), truncated ? "length" : "stop", inputTokens, outputTokens,
+                ? anthropicEvents(id, model, group(reply.pieces()), reply.truncated() ? "max_tokens" : "end_turn",
+                        reply.inputTokens(), reply.outputTokens())
+                : openAiEvents(id, model, group(reply.pieces()), reply.truncated() ? "length" : "stop",
+                        reply.inputTokens(), reply.outputTokens(),
                         in.at("/stream_options/include_usage").asBoolean(false));
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
         send(response, events, 0, chunkDelay);
@@ -577,37 +588,30 @@ public final class FakeLlm {
         }
         JsonNode maxNode = in.get("max_output_tokens");
         long maxTokens = maxNode != null && maxNode.isNumber() ? maxNode.asLong() : Long.MAX_VALUE;
-        List<String> pieces = pieces(answer);
-        boolean truncated = pieces.size() > maxTokens;
-        if (truncated) {
-            pieces = new ArrayList<>(pieces.subList(0, (int) Math.max(0, maxTokens)));
-        }
-        long inputTokens = words(in);
-        long outputTokens = truncated ? pieces.size() : countWords(answer);
-        String text = String.join("", pieces);
+        Reply reply = Reply.of(in, answer, maxTokens);
         long n = ids.incrementAndGet();
         String id = "resp_fake" + n;
         String messageId = "msg_fake" + n;
         String model = in.get("model") != null && in.get("model").isString() ? in.get("model").stringValue() : "echo";
         response.putHeader("x-request-id", id);
         long created = System.currentTimeMillis() / 1000;
-        ObjectNode done = responseObject(id, created, model, in, truncated ? "incomplete" : "completed");
+        ObjectNode done = responseObject(id, created, model, in, reply.truncated() ? "incomplete" : "completed");
         ObjectNode item = ((ArrayNode) done.get("output")).addObject();
         ObjectNode usage = done.putObject("usage");
-        usage.put("input_tokens", inputTokens).putObject("input_tokens_details").put("cached_tokens", 0);
-        usage.put("output_tokens", outputTokens).putObject("output_tokens_details").put("reasoning_tokens", 0);
-        usage.put("total_tokens", inputTokens + outputTokens);
+        usage.put("input_tokens", reply.inputTokens()).putObject("input_tokens_details").put("cached_tokens", 0);
+        usage.put("output_tokens", reply.outputTokens()).putObject("output_tokens_details").put("reasoning_tokens", 0);
+        usage.put("total_tokens", reply.inputTokens() + reply.outputTokens());
         JsonNode choice = in.get("tool_choice");
         String tool = choice != null && "function".equals(choice.path("type").asString("")) && choice.path("name").isString()
                 ? choice.path("name").stringValue() : null;
         boolean endsWithOutput = input.isArray() && !input.isEmpty()
                 && "function_call_output".equals(input.get(input.size() - 1).path("type").asString(""));
-        if (tool != null && !tool.isEmpty() && !endsWithOutput && !truncated) {
-            responsesToolCall(response, done, item, "fc_fake" + n, tool, text, in, chunkDelay);
+        if (tool != null && !tool.isEmpty() && !endsWithOutput && !reply.truncated()) {
+            responsesToolCall(response, done, item, "fc_fake" + n, tool, reply.text(), in, chunkDelay);
             return;
         }
         item.put("id", messageId).put("type", "message").put("status", "completed").put("role", "assistant");
-        item.putArray("content").add(outputText(text));
+        item.putArray("content").add(outputText(reply.text()));
         if (!(in.get("stream") != null && in.get("stream").asBoolean(false))) {
             response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(done));
             return;
@@ -632,21 +636,22 @@ public final class FakeLlm {
         ObjectNode partAdded = part("response.content_part.added", messageId);
         partAdded.set("part", outputText(""));
         events.add(event.apply(partAdded));
-        for (String chunk : group(pieces)) {
+        for (String chunk : group(reply.pieces())) {
             ObjectNode delta = part("response.output_text.delta", messageId).put("delta", chunk);
             delta.putArray("logprobs");
             events.add(event.apply(delta));
         }
-        ObjectNode textDone = part("response.output_text.done", messageId).put("text", text);
+        ObjectNode textDone = part("response.output_text.done", messageId).put("text", reply.text());
         textDone.putArray("logprobs");
         events.add(event.apply(textDone));
         ObjectNode partDone = part("response.content_part.done", messageId);
-        partDone.set("part", outputText(text));
+        partDone.set("part", outputText(reply.text()));
         events.add(event.apply(partDone));
         ObjectNode itemDone = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
         itemDone.set("item", item);
         events.add(event.apply(itemDone));
-        ObjectNode completed = JsonBodies.MAPPER.createObjectNode().put("type", truncated ? "response.incomplete" : "response.completed");
+        ObjectNode completed = JsonBodies.MAPPER.createObjectNode()
+                .put("type", reply.truncated() ? "response.incomplete" : "response.completed");
         completed.set("response", done);
         events.add(event.apply(completed));
         response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
