@@ -145,15 +145,28 @@ wait_idle() {
   log "the demo did not settle within 60 s; measuring anyway"
 }
 
+# One measured run: after the demo has settled, counting the demo JVM's CPU during it into $out/NAME.cpu.
+measured() { # name command...
+  local name="$1"; shift
+  wait_idle
+  local before; before="$(cpu_ticks)"
+  "$@"
+  echo $(( $(cpu_ticks) - before )) >"$out/$name.cpu"
+}
+
+# wrk with the common options, its output in $out/NAME.txt; a failed run stops the script.
+wrk_to() { # name seconds url wrk-options...
+  local name="$1" d="$2" url="$3"; shift 3
+  log "wrk $name: $* $url"
+  timeout $(( d + 30 )) wrk --latency --timeout 5s "$@" "$url" >"$out/$name.txt" 2>&1 \
+    || { log "wrk $name failed"; cat "$out/$name.txt" >&2; exit 1; }
+}
+
 run_wrk() { # name threads connections seconds url [header]
   local name="$1" t="$2" c="$3" d="$4" url="$5"; shift 5
-  local args=(-t"$t" -c"$c" -d"${d}s" --latency --timeout 5s)
+  local args=(-t"$t" -c"$c" -d"${d}s")
   [ "$#" -gt 0 ] && args+=(-H "$1")
-  wait_idle
-  log "wrk $name: -t$t -c$c -d${d}s $url"
-  local before; before="$(cpu_ticks)"
-  timeout $(( d + 30 )) wrk "${args[@]}" "$url" >"$out/$name.txt" 2>&1 || { log "wrk $name failed"; cat "$out/$name.txt" >&2; exit 1; }
-  echo $(( $(cpu_ticks) - before )) >"$out/$name.cpu"
+  measured "$name" wrk_to "$name" "$d" "$url" "${args[@]}"
 }
 
 # SCENARIO=llm measures POST /v1/chat/completions (model "echo" on the fake LLM: identity, transform, audit and the
@@ -172,12 +185,7 @@ LUA
     -d '{"model":"echo","messages":[{"role":"user","content":"hi"}]}' "$gateway")"
   [ "$code_ok" = 200 ] || { log "sanity check failed: /v1/chat/completions answered $code_ok"; exit 1; }
   run_lua() { # name threads connections seconds url header
-    wait_idle
-    log "wrk $1: -t$2 -c$3 -d$4s POST $5"
-    local before; before="$(cpu_ticks)"
-    timeout $(( $4 + 30 )) wrk -t"$2" -c"$3" -d"$4s" --latency --timeout 5s -s "$lua" -H "$6" "$5" >"$out/$1.txt" 2>&1 \
-      || { log "wrk $1 failed"; cat "$out/$1.txt" >&2; exit 1; }
-    echo $(( $(cpu_ticks) - before )) >"$out/$1.cpu"
+    measured "$1" wrk_to "$1" "$4" "$5" -t"$2" -c"$3" -d"$4s" -s "$lua" -H "$6"
   }
   log "warming up for ${WARMUP}s"
   [ "$WARMUP" -gt 0 ] && run_lua warmup-gateway "$THREADS" "$CONNECTIONS" "$WARMUP" "$gateway" "$auth"
@@ -216,12 +224,7 @@ LUA
     -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"x"}}}' "$mcp")"
   case "$answer" in *'"isError":false'*) ;; *) log "sanity check failed: tools/call echo answered $answer"; exit 1 ;; esac
   run_mcp() { # name kind threads connections seconds
-    wait_idle
-    log "wrk $1: -t$3 -c$4 -d$5s POST /mcp $2"
-    local before; before="$(cpu_ticks)"
-    timeout $(( $5 + 30 )) wrk -t"$3" -c"$4" -d"$5s" --latency --timeout 5s -s "$out/mcp-$2.lua" -H "$auth" "$mcp" >"$out/$1.txt" 2>&1 \
-      || { log "wrk $1 failed"; cat "$out/$1.txt" >&2; exit 1; }
-    echo $(( $(cpu_ticks) - before )) >"$out/$1.cpu"
+    measured "$1" wrk_to "$1" "$5" "$mcp" -t"$3" -c"$4" -d"$5s" -s "$out/mcp-$2.lua" -H "$auth"
   }
   log "warming up for ${WARMUP}s"
   [ "$WARMUP" -gt 0 ] && run_mcp warmup-gateway call "$THREADS" "$CONNECTIONS" "$WARMUP"
@@ -257,10 +260,12 @@ if [ -n "${RATE:-}" ]; then
       || { log "bench build failed; see $out/bench-build.log"; exit 1; }
   fi
   open_loop() { # name url [java args...]
-    local name="$1" url="$2"; shift 2
-    wait_idle
+    local name="$1"; shift
     log "open loop $name: $RATE requests/s over $CONNECTIONS connections for ${DURATION}s"
-    local before; before="$(cpu_ticks)"
+    measured "$name" open_loop_to "$name" "$@"
+  }
+  open_loop_to() { # name url [java args...]; its output in $out/NAME.open
+    local name="$1" url="$2"; shift 2
     # The client's own JIT warm-up and GC pauses would count as the server's latency: it warms up as long as the
     # runs do (at least 5 s), and its heap is large enough that a run needs no collection at all.
     timeout $(( DURATION + WARMUP + 60 )) "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -Xmn1536m -XX:+UseParallelGC \
@@ -268,7 +273,6 @@ if [ -n "${RATE:-}" ]; then
       --url "$url" --rate "$RATE" --connections "$CONNECTIONS" --seconds "$DURATION" \
       --warmup "$(( WARMUP > 5 ? WARMUP : 5 ))" "$@" \
       >"$out/$name.open" 2>"$out/$name.open.err" || { log "open loop $name failed"; cat "$out/$name.open.err" >&2; exit 1; }
-    echo $(( $(cpu_ticks) - before )) >"$out/$name.cpu"
   }
   JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
   [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
