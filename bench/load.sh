@@ -267,11 +267,18 @@ if [ -n "${RATE:-}" ]; then
   open_loop_to() { # name url [java args...]; its output in $out/NAME.open
     local name="$1" url="$2"; shift 2
     # The client's own JIT warm-up and GC pauses would count as the server's latency: it warms up as long as the
-    # runs do (at least 5 s), and its heap is large enough that a run needs no collection at all.
-    timeout $(( DURATION + WARMUP + 60 )) "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -Xmn1536m -XX:+UseParallelGC \
+    # runs do (at least 5 s), and its young generation holds a whole run's garbage (~16 KB per request), so a run
+    # needs no collection at all (its GC log says so: see the summary). The heap is touched before the run
+    # starts: on a VM, the first touch of a page is slow enough (here ~4 s per GB) to show up as latency.
+    local warm=$(( WARMUP > 5 ? WARMUP : 5 ))
+    local young_mb=$(( RATE * (warm + DURATION) * 16 / 1024 ))
+    [ "$young_mb" -lt 1024 ] && young_mb=1024
+    [ "$young_mb" -gt 8192 ] && young_mb=8192
+    timeout $(( DURATION + WARMUP + 90 )) "$JAVA_HOME/bin/java" -Xms$(( young_mb + 512 ))m -Xmx$(( young_mb + 512 ))m \
+      -Xmn${young_mb}m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Xlog:gc:file="$out/$name.client-gc.log" \
       -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \
       --url "$url" --rate "$RATE" --connections "$CONNECTIONS" --seconds "$DURATION" \
-      --warmup "$(( WARMUP > 5 ? WARMUP : 5 ))" "$@" \
+      --warmup "$warm" --timeline "$out/$name.timeline.tsv" "$@" \
       >"$out/$name.open" 2>"$out/$name.open.err" || { log "open loop $name failed"; cat "$out/$name.open.err" >&2; exit 1; }
   }
   JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
@@ -341,6 +348,13 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
       "$(field first_byte_p50_ms)" "$(field first_byte_p99_ms)"
     [ -n "$(field first_content_p50_ms)" ] && printf '%-28s first content (first token): p50 %s ms, p99 %s ms\n' "" \
       "$(field first_content_p50_ms)" "$(field first_content_p99_ms)"
+    # Where the slow requests were: 100 ms windows of the run holding any request over 5 ms (timeline file), and
+    # whether the client itself collected (which would be its pause, not the gateway's).
+    if [ -f "$out/$name.timeline.tsv" ]; then
+      printf '%-28s 100 ms windows with a request over 5 ms: %s of %s; client GC pauses: %s (%s)\n' "" \
+        "$(awk -F'\t' 'NR > 1 && $5 > 0' "$out/$name.timeline.tsv" | wc -l)" "$(( DURATION * 10 ))" \
+        "$(grep -c 'Pause' "$out/$name.client-gc.log" 2>/dev/null || true)" "$name.timeline.tsv"
+    fi
   done
   awk -v g50="$(pct gateway-c1 50)" -v d50="$(pct direct-c1 50)" -v g99="$(pct gateway-c1 99)" -v d99="$(pct direct-c1 99)" \
     'BEGIN { printf "added by the gateway at 1 connection: p50 %+.3f ms, p99 %+.3f ms\n", g50 - d50, g99 - d99 }'

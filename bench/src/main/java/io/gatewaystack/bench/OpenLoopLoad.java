@@ -34,13 +34,14 @@ import java.util.concurrent.TimeUnit;
  *
  * Prints one line: {@code rate=... sent=... ok=... errors=... achieved_rps=... p50_ms=... p90_ms=... p99_ms=...
  * p999_ms=... max_ms=... first_byte_p50_ms=... first_byte_p99_ms=...}; the first byte of a streamed answer is its
- * first event, so the last two are the time to first token of streams. Every wait is bounded: requests time out after 5 s and the run ends at most 10 s after
+ * first event, so the last two are the time to first token of streams. {@code --timeline FILE} writes, per 100 ms
+ * of the measured run, the requests due, the slowest latency and how many took over 5 ms. Every wait is bounded: requests time out after 5 s and the run ends at most 10 s after
  * the last request was sent.
  */
 public final class OpenLoopLoad {
 
     private record Options(URI url, HttpMethod method, Buffer body, List<String[]> headers, int rate, int connections,
-                           int seconds, int warmup, boolean firstContent) {
+                           int seconds, int warmup, boolean firstContent, Path timeline) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,9 +73,16 @@ public final class OpenLoopLoad {
         long measuredFrom = (long) o.rate() * o.warmup();
         Histogram firstBytes = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         Histogram firstContents = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        // Per 100 ms of due time (measured part only): requests and the slowest latency, to tell periodic stalls
+        // (a collection, a batch job) from random ones.
+        int slots = o.seconds() * 10 + 1;
+        long[] slotCount = new long[slots];
+        long[] slotMax = new long[slots];
+        long[] slotOver = new long[slots]; // how many took over 5 ms
         CountDownLatch done = new CountDownLatch(1);
         long[] next = {0}; // index of the next request to send
         long[] outstanding = {0};
+        long[] measuredStart = {0}; // set below, before the first request
         Finisher finish = (measured, ok, dueAt, firstByteAt, firstContentAt) -> {
             outstanding[0]--;
             if (measured) {
@@ -82,6 +90,12 @@ public final class OpenLoopLoad {
                     counts[1]++;
                     long now = System.nanoTime();
                     latencies.recordValue(Math.min(now - dueAt, latencies.getHighestTrackableValue()));
+                    int slot = (int) Math.min(slots - 1, (dueAt - measuredStart[0]) / 100_000_000L);
+                    slotCount[slot]++;
+                    slotMax[slot] = Math.max(slotMax[slot], now - dueAt);
+                    if (now - dueAt > 5_000_000L) {
+                        slotOver[slot]++;
+                    }
                     firstBytes.recordValue(Math.min((firstByteAt == 0 ? now : firstByteAt) - dueAt,
                             firstBytes.getHighestTrackableValue()));
                     if (firstContentAt != 0) {
@@ -97,6 +111,9 @@ public final class OpenLoopLoad {
             }
         };
         long start = System.nanoTime();
+        measuredStart[0] = start + measuredFrom * intervalNanos;
+        // The wall clock of the measured start, so the timeline lines up with a GC log (-Xlog:gc:...:time).
+        long measuredStartMillis = System.currentTimeMillis() + (measuredStart[0] - System.nanoTime()) / 1_000_000L;
         vertx.setPeriodic(1, id -> {
             long now = System.nanoTime();
             long due = Math.min(total, (now - start) / intervalNanos + 1);
@@ -168,6 +185,20 @@ public final class OpenLoopLoad {
                     ms(firstBytes.getValueAtPercentile(50)), ms(firstBytes.getValueAtPercentile(99)),
                     o.firstContent() ? String.format(Locale.ROOT, " first_content_p50_ms=%.3f first_content_p99_ms=%.3f",
                             ms(firstContents.getValueAtPercentile(50)), ms(firstContents.getValueAtPercentile(99))) : "");
+            if (o.timeline() != null) {
+                StringBuilder t = new StringBuilder("second\tclock\trequests\tmax_ms\tover_5ms\n");
+                for (int i = 0; i < slots; i++) {
+                    t.append(String.format(Locale.ROOT, "%.1f\t%s\t%d\t%.3f\t%d%n", i / 10.0,
+                            java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(measuredStartMillis + i * 100L),
+                                    java.time.ZoneOffset.UTC), slotCount[i],
+                            ms(slotMax[i]), slotOver[i]));
+                }
+                try {
+                    Files.writeString(o.timeline(), t);
+                } catch (java.io.IOException e) {
+                    System.err.println("could not write the timeline: " + e);
+                }
+            }
             read.countDown();
         });
         read.await(5, TimeUnit.SECONDS);
@@ -205,6 +236,7 @@ public final class OpenLoopLoad {
         int seconds = 10;
         int warmup = 3;
         boolean firstContent = false;
+        Path timeline = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -222,6 +254,7 @@ public final class OpenLoopLoad {
                 case "--connections" -> connections = Integer.parseInt(value);
                 case "--seconds" -> seconds = Integer.parseInt(value);
                 case "--warmup" -> warmup = Integer.parseInt(value);
+                case "--timeline" -> timeline = Path.of(value);
                 case "--first-content" -> {
                     firstContent = true;
                     i--; // a flag, no value
@@ -232,8 +265,9 @@ public final class OpenLoopLoad {
         }
         if (url == null || rate < 1 || rate > 1_000_000 || connections < 1 || seconds < 1 || warmup < 0) {
             throw new IllegalArgumentException("usage: --url URL [--rate N] [--connections N] [--seconds N] "
-                    + "[--warmup N] [--method M] [--body-file F] [-H 'Name: value']...");
+                    + "[--warmup N] [--method M] [--body-file F] [-H 'Name: value']... [--first-content] "
+                    + "[--timeline FILE]");
         }
-        return new Options(url, method, body, headers, rate, connections, seconds, warmup, firstContent);
+        return new Options(url, method, body, headers, rate, connections, seconds, warmup, firstContent, timeline);
     }
 }

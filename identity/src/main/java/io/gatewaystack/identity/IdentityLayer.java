@@ -37,15 +37,16 @@ public final class IdentityLayer implements Layer {
 
     @Override
     public Verdict onRequest(RequestContext context) {
-        String token = BearerToken.fromAuthorizationHeader(context.headers().get("Authorization"));
-        if (token == null) {
+        BearerToken.Span span = BearerToken.find(context.headers().get("Authorization"));
+        if (span == null) {
             return MISSING_TOKEN;
         }
-        Identity cached = verifier.cachedIdentity(token);
+        Identity cached = verifier.cachedIdentity(span);
         if (cached != null) {
             context.identity(cached);
             return Verdict.proceed();
         }
+        String token = span.token(); // copied out only when it has to be verified
         CompletableFuture<Verdict> verdict;
         try {
             verdict = CompletableFuture.supplyAsync(() -> verifier.verify(token), blockingExecutor)

@@ -122,6 +122,14 @@ public final class TokenVerifier implements AutoCloseable {
         return cache.get(cache.hash(token));
     }
 
+    /** {@link #cachedIdentity(String)} of the token in a header, without copying it out. NON-blocking. */
+    public Identity cachedIdentity(BearerToken.Span token) {
+        if (token == null || !cache.enabled() || token.length() > config.maxTokenLength()) {
+            return null;
+        }
+        return cache.get(cache.hash(token.header(), token.start(), token.end()));
+    }
+
     /** What is known of each issuer's keys, from the last fetch. Non-blocking. */
     public List<IssuerStatus> status() {
         List<IssuerStatus> result = new ArrayList<>(config.issuers().size());

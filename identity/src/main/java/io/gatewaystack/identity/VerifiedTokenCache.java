@@ -38,7 +38,7 @@ final class VerifiedTokenCache {
     private final Cache<TokenHash, Entry> cache;
     private final Duration maxAge;
     private final Clock clock;
-    private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(VerifiedTokenCache::newDigest);
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     VerifiedTokenCache(int maximumSize, Duration maxAge, Clock clock) {
         this.maxAge = maxAge;
@@ -58,10 +58,53 @@ final class VerifiedTokenCache {
     }
 
     TokenHash hash(String token) {
-        MessageDigest digest = sha256.get();
-        byte[] bytes = digest.digest(token.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        return new TokenHash(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+        return hash(token, 0, token.length());
+    }
+
+    /**
+     * The hash of {@code chars[start, end)}, the UTF-8 bytes of that token. Runs on every request, so it copies an
+     * ASCII token (every JWT is) into a per-thread buffer instead of allocating its bytes; anything else takes the
+     * plain {@code getBytes} path, so both give the same hash.
+     */
+    TokenHash hash(String chars, int start, int end) {
+        Scratch scratch = this.scratch.get();
+        MessageDigest digest = scratch.digest;
+        int length = end - start;
+        if (length <= Scratch.MAX_ASCII && isAscii(chars, start, end)) {
+            byte[] bytes = scratch.ascii;
+            for (int i = 0; i < length; i++) {
+                bytes[i] = (byte) chars.charAt(start + i);
+            }
+            digest.update(bytes, 0, length);
+        } else {
+            digest.update(chars.substring(start, end).getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            digest.digest(scratch.sum, 0, scratch.sum.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 output buffer", e);
+        }
+        ByteBuffer sum = scratch.sumView;
+        return new TokenHash(sum.getLong(0), sum.getLong(8), sum.getLong(16), sum.getLong(24));
+    }
+
+    private static boolean isAscii(String chars, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (chars.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One thread's digest and buffers. */
+    private static final class Scratch {
+        /** Longer tokens (rare: maxTokenLength is usually 8 KiB or less) are hashed through getBytes. */
+        static final int MAX_ASCII = 16 * 1024;
+        final MessageDigest digest = newDigest();
+        final byte[] ascii = new byte[MAX_ASCII];
+        final byte[] sum = new byte[32];
+        final ByteBuffer sumView = ByteBuffer.wrap(sum);
     }
 
     /** The identity of a still-valid cached token, else null. Non-blocking. */

@@ -302,6 +302,9 @@ class TokenVerifierTest {
 
         assertThat(verifier.cachedIdentity(token)).isSameAs(first);
         assertThat(verified(verifier.verify(token))).isSameAs(first);
+        // Looked up where it sits in its header, without being copied out: the same entry.
+        assertThat(verifier.cachedIdentity(BearerToken.find("Bearer " + token + " "))).isSameAs(first);
+        assertThat(verifier.cachedIdentity(BearerToken.find("Bearer " + token + "x"))).isNull();
     }
 
     @Test

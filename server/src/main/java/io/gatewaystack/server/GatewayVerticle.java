@@ -107,7 +107,8 @@ final class GatewayVerticle extends VerticleBase {
                     new McpServer.Settings("gatewaystack", GatewayServer.version(), null, mcp.pageSize(), true,
                             mcp.allowedOrigins()),
                     components.federation(), McpUpstreams.transport(mcp, invoker, components.upstreamCredentials()));
-            tools = new Routes.ToolRoutes(new McpTerminal(mcpServer), new RestTools(invoker));
+            boolean exchangesTokens = mcp.upstreams().stream().anyMatch(u -> u.exchange() != null);
+            tools = new Routes.ToolRoutes(new McpTerminal(mcpServer, exchangesTokens), new RestTools(invoker));
         }
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(new Routes(components).build(vertx, proxy, chat, messages, embeddings, responses, tools));

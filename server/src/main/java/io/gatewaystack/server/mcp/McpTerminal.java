@@ -46,15 +46,30 @@ public final class McpTerminal implements Terminal {
     private final McpServer server;
     private final long streamAfterMs;
     private final long keepAliveMs;
+    private final boolean passesCallerToken;
 
     public McpTerminal(McpServer server) {
-        this(server, STREAM_AFTER_MS, KEEP_ALIVE_MS);
+        this(server, STREAM_AFTER_MS, KEEP_ALIVE_MS, true);
+    }
+
+    /**
+     * @param passesCallerToken whether the caller's access token goes with each request to the MCP server: only
+     *                          upstreams that exchange it (RFC 8693) use it, and copying a token of a kilobyte out
+     *                          of its header on every request is waste without them
+     */
+    public McpTerminal(McpServer server, boolean passesCallerToken) {
+        this(server, STREAM_AFTER_MS, KEEP_ALIVE_MS, passesCallerToken);
     }
 
     public McpTerminal(McpServer server, long streamAfterMs, long keepAliveMs) {
+        this(server, streamAfterMs, keepAliveMs, true);
+    }
+
+    private McpTerminal(McpServer server, long streamAfterMs, long keepAliveMs, boolean passesCallerToken) {
         this.server = server;
         this.streamAfterMs = Math.max(1, streamAfterMs);
         this.keepAliveMs = Math.max(1, keepAliveMs);
+        this.passesCallerToken = passesCallerToken;
     }
 
     @Override
@@ -85,7 +100,8 @@ public final class McpTerminal implements Terminal {
         JsonRpc.Parsed parsed = io.gatewaystack.mcp.McpResource.parsed(ctx); // parsed once, unless a layer replaced the body
         McpHttpRequest mcp = new McpHttpRequest(parsed, request.getHeader(McpServer.SESSION_HEADER),
                 request.getHeader(McpServer.VERSION_HEADER), request.getHeader("Origin"), ctx.identity(), ctx.requestId(),
-                UpstreamHeaders.of(ctx), BearerToken.fromAuthorizationHeader(request.getHeader("Authorization")));
+                UpstreamHeaders.of(ctx),
+                passesCallerToken ? BearerToken.fromAuthorizationHeader(request.getHeader("Authorization")) : null);
         Context eventLoop = Vertx.currentContext();
         java.util.concurrent.CompletableFuture<McpHttpResponse> answer = server.post(mcp).toCompletableFuture();
         SseKeepAlive stream = acceptsSse(accept) && !answer.isDone() && eventLoop != null

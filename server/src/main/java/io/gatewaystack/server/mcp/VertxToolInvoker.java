@@ -145,7 +145,7 @@ public final class VertxToolInvoker implements ToolInvoker {
             }
         });
         Runnable cancelTimer = () -> vertx.cancelTimer(timer);
-        target(url).whenComplete((options, failure) -> context.runOnContext(v -> {
+        target(url).whenComplete((options, failure) -> onContext(context, () -> {
             if (failure != null) {
                 finish(done, cancelTimer, result, null, failure);
                 return;
@@ -187,6 +187,19 @@ public final class VertxToolInvoker implements ToolInvoker {
             });
         }));
         return result;
+    }
+
+    /**
+     * Runs {@code task} on {@code context}: at once when already there (a cached or unguarded target completes on
+     * the calling event loop), else as a task on it. The hop would queue the call behind every other event the
+     * loop has ready, which is latency a busy gateway adds to each tool call.
+     */
+    private static void onContext(Context context, Runnable task) {
+        if (Vertx.currentContext() == context) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
     }
 
     private static void finish(AtomicBoolean done, Runnable cancelTimer, CompletableFuture<Posted> result,
