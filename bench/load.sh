@@ -14,7 +14,10 @@
 #   CONNECTIONS=32       connections of the "many" runs (threads: THREADS=2)
 #   GATEWAY_PORT=18080 ISSUER_PORT=15051 ECHO_PORT=13333
 #   STARTUP_TIMEOUT=300  seconds to wait for /health (the launcher may build the server first)
-#   GATEWAY_JAVA_OPTS    JVM options for the demo JVM (passed through by the launcher)
+#   GATEWAY_JAVA_OPTS    JVM options for the demo JVM (passed through by the launcher, which adds ZGC unless these
+#                        name a collector); default "-Xms4g -Xmx4g -XX:+AlwaysPreTouch": a fixed, pre-touched heap,
+#                        as docs/deployment.md recommends for latency (a heap growing under load touches new memory,
+#                        which on a VM stalls the process for seconds); set it empty to measure the JVM's defaults
 #   AUDIT=on             the demo's tamper-evident audit trail (hash chain, spool, SQLite); AUDIT=off measures the
 #                        rest of the gateway alone (the access log stays on)
 #   SCENARIO=proxy       or llm: POST /v1/chat/completions against the fake LLM; or mcp: POST /mcp tools/call of the
@@ -45,6 +48,8 @@ ECHO_PORT="${ECHO_PORT:-13333}"
 LLM_PORT="${LLM_PORT:-13334}"
 TOOLS_PORT="${TOOLS_PORT:-13335}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS--Xms4g -Xmx4g -XX:+AlwaysPreTouch}"
+export GATEWAY_JAVA_OPTS
 
 for v in DURATION WARMUP CONNECTIONS THREADS GATEWAY_PORT ISSUER_PORT ECHO_PORT STARTUP_TIMEOUT; do
   case "${!v}" in ''|*[!0-9]*) echo "load.sh: $v must be a whole number, got '${!v}'" >&2; exit 2 ;; esac
@@ -331,6 +336,7 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
 {
   echo
   echo "GatewayStack load test: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, ${DURATION}s per run, wrk on the same machine"
+  echo "demo JVM options: ${GATEWAY_JAVA_OPTS:-(JVM defaults)} (the launcher adds -XX:+UseZGC unless these name a collector)"
   printf '%-28s %12s %10s %10s %8s %14s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors" "demo CPU µs/req"
   for name in "direct-c$CONNECTIONS" "gateway-c$CONNECTIONS" "ping-c$CONNECTIONS" direct-c1 gateway-c1; do
     [ -f "$out/$name.txt" ] || continue
