@@ -267,8 +267,9 @@ public final class McpServer {
         return federation.tools(upstreamTransport, caller(request)).thenApply(federated -> {
             List<ToolDefinition> all = new ArrayList<>(local.size() + federated.size());
             all.addAll(local);
+            java.util.function.Predicate<ToolDefinition> allowed = filter.forCaller(request.identity());
             for (ToolDefinition t : federated) {
-                if (filter.allows(request.identity(), t)) {
+                if (allowed.test(t)) {
                     all.add(t);
                 }
             }

@@ -12,4 +12,12 @@ public interface ToolFilter {
     ToolFilter ALLOW_ALL = (identity, tool) -> true;
 
     boolean allows(Identity identity, ToolDefinition tool);
+
+    /**
+     * This filter for one caller over a whole tool list, on one thread. A filter with per-caller work (the policy
+     * filter gathers the caller's facts) does it once here instead of once per tool.
+     */
+    default java.util.function.Predicate<ToolDefinition> forCaller(Identity identity) {
+        return tool -> allows(identity, tool);
+    }
 }

@@ -104,8 +104,9 @@ public final class ToolRegistry {
     /** The tools this identity may see, in declaration order. */
     public List<ToolDefinition> visibleTo(Identity identity, ToolFilter filter) {
         List<ToolDefinition> out = new ArrayList<>(ordered.size());
+        java.util.function.Predicate<ToolDefinition> allowed = filter == null ? t -> true : filter.forCaller(identity);
         for (ToolDefinition t : ordered) {
-            if (visible(identity, t, filter)) {
+            if (hasScopes(identity, t) && allowed.test(t)) {
                 out.add(t);
             }
         }

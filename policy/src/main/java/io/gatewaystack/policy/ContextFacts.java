@@ -16,11 +16,16 @@ final class ContextFacts {
     private ContextFacts() {}
 
     static PolicyInput of(RequestContext ctx, Clock clock) {
+        return builder(ctx, clock).build();
+    }
+
+    /** The facts of a request, still open to change (a tool list varies only the tool). */
+    static PolicyInput.Builder builder(RequestContext ctx, Clock clock) {
         PolicyInput.Builder b = PolicyInput.builder().method(ctx.method()).route(ctx.routeName()).time(clock.instant());
         Identity id = ctx.identity();
         if (id != null) {
             b.subject(id.subject()).issuer(id.issuer()).org(id.orgId()).tenant(id.tenantId()).plan(id.plan())
-                    .roles(id.roles()).scopes(id.scopes()).claims(id.claims());
+                    .roles(id.roles()).scopes(id.scopes()).claimsOf(id);
         }
         ResourceRequest resource = ctx.resource();
         if (resource != null && resource.name() != null) {
@@ -58,6 +63,6 @@ final class ContextFacts {
                 b.stream(stream.booleanValue());
             }
         }
-        return b.build();
+        return b;
     }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,35 @@ public final class PolicyLayer implements Layer {
             return modify(ctx, decision);
         }
         return Verdict.proceed();
+    }
+
+    /**
+     * Whether a call to each tool would pass this layer, decided as {@link #onRequest} decides the call {@code probe}
+     * describes (its identity and route; no arguments): for filtering a tool list. The probe's facts are gathered
+     * once and each tool only adds its name, so a list of hundreds of tools costs one rule evaluation per tool.
+     * Records nothing in the probe. A failing evaluation hides the tool (fail closed). Use the answer on one thread.
+     */
+    public Predicate<String> toolAllowance(RequestContext probe) {
+        PolicySet live = store.live();
+        if (live == null) {
+            boolean open = !config.required();
+            return tool -> open;
+        }
+        PolicyInput.Builder facts = ContextFacts.builder(probe, config.clock());
+        return tool -> {
+            try {
+                Decision decision = live.decide(facts.tool(tool).build());
+                return switch (decision.effect()) {
+                    case ALLOW -> true;
+                    case DENY -> false;
+                    // as onRequest: a change to a body the call does not have is a refusal
+                    case MODIFY -> !decision.modifications().needsBody();
+                };
+            } catch (RuntimeException e) {
+                LOG.error("policy.unavailable request_id={} reason=evaluation failed for tool {}", probe.requestId(), tool, e);
+                return false;
+            }
+        };
     }
 
     private Verdict modify(RequestContext ctx, Decision decision) {

@@ -135,6 +135,44 @@ class PolicyLayerTest {
         assertThat(layer(set).onRequest(ctx).isProceed()).isTrue();
     }
 
+    /** The tool-list allowance decides each tool exactly as onRequest decides a call to it, with no body. */
+    @Test
+    void theToolAllowanceAgreesWithOnRequestForEveryTool() {
+        PolicySet set = yaml("""
+                rules:
+                  - {id: interns-no-admin, effect: deny, when: {roles: intern, tool: {glob: "admin.*"}}}
+                  - {id: tools, effect: allow, when: {tool: {glob: "*"}}}
+                  - {id: finance-header, effect: modify, when: {tool: {glob: "finance.*"}}, modify: {headers: {X-Audit: "1"}}}
+                  - {id: legal-model, effect: modify, when: {tool: {glob: "legal.*"}}, modify: {model: small}}
+                  - {id: broken, effect: allow, priority: 1, when: {tool: broken.one, cel: "identity.claims.dept == 'x'"}}
+                """);
+        List<String> tools = List.of("search", "admin.users", "finance.report", "legal.review", "broken.one", "other");
+        for (Identity id : List.of(identity("u1", "acme", null, List.of("intern"), List.of(), null),
+                identity("u2", null, null, List.of("lead"), List.of("a"), "pro"))) {
+            RequestContext probe = RequestContext.builder().requestId("tools-list").method("POST").path("/mcp")
+                    .routeName("mcp").build();
+            probe.identity(id);
+            java.util.function.Predicate<String> allowed = layer(set).toolAllowance(probe);
+            for (String tool : tools) {
+                RequestContext call = RequestContext.builder().requestId("call").method("POST").path("/mcp")
+                        .routeName("mcp").build();
+                call.identity(id);
+                call.resource(new ResourceRequest(ResourceRequest.Kind.TOOL, tool));
+                assertThat(allowed.test(tool)).as("%s calling %s", id.subject(), tool)
+                        .isEqualTo(layer(set).onRequest(call).isProceed());
+            }
+            assertThat(allowed.test("finance.report")).isTrue();   // a header-only change needs no body
+            assertThat(allowed.test("legal.review")).isFalse();    // a model change does, and a tool call has none
+            assertThat(allowed.test("broken.one")).isFalse();      // an evaluation failure hides the tool
+            assertThat(probe.policyDecision()).isNull();           // and nothing is recorded in the probe
+        }
+        RequestContext probe = RequestContext.builder().requestId("p").method("POST").path("/mcp").routeName("mcp").build();
+        assertThat(new PolicyLayer(new PolicyStore(), new PolicyLayerConfig(true, MONDAY_NOON, null))
+                .toolAllowance(probe).test("search")).isFalse();
+        assertThat(new PolicyLayer(new PolicyStore(), new PolicyLayerConfig(false, MONDAY_NOON, null))
+                .toolAllowance(probe).test("search")).isTrue();
+    }
+
     @Test
     void noPolicyOrABrokenRuleFailsClosedWith503() {
         PolicyLayer none = new PolicyLayer(new PolicyStore(), new PolicyLayerConfig(true, MONDAY_NOON, null));
