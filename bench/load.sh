@@ -79,6 +79,9 @@ done
 
 out="$root/bench/target/load-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
+# The demo's collections, with wall-clock times to line up with the open-loop timelines.
+demo_opts="$GATEWAY_JAVA_OPTS"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:+$GATEWAY_JAVA_OPTS }-Xlog:gc:file=$out/demo-gc.log:time"
 
 # ---- the demo, in its own process group, stopped on any exit ---------------------------------------------------
 demo_pid=""
@@ -336,7 +339,7 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
 {
   echo
   echo "GatewayStack load test: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, ${DURATION}s per run, wrk on the same machine"
-  echo "demo JVM options: ${GATEWAY_JAVA_OPTS:-(JVM defaults)} (the launcher adds -XX:+UseZGC unless these name a collector)"
+  echo "demo JVM options: ${demo_opts:-(JVM defaults)} (the launcher adds -XX:+UseZGC unless these name a collector)"
   printf '%-28s %12s %10s %10s %8s %14s\n' "run" "requests/s" "p50 ms" "p99 ms" "errors" "demo CPU µs/req"
   for name in "direct-c$CONNECTIONS" "gateway-c$CONNECTIONS" "ping-c$CONNECTIONS" direct-c1 gateway-c1; do
     [ -f "$out/$name.txt" ] || continue
@@ -377,6 +380,9 @@ errs()  { # non-2xx/3xx responses + socket errors + timeouts
     fi
   else
     echo "(direct = echo backend; gateway = /proxy/echo with identity and header injection; ping = /protected/ping)"
+  fi
+  if [ -f "$out/demo-gc.log" ]; then
+    echo "demo GC over the whole test: $(grep -c -E 'M(\([0-9]+%\))?->' "$out/demo-gc.log" || true) collections, $(grep -c 'Allocation Stall' "$out/demo-gc.log" || true) allocation stalls (demo-gc.log)"
   fi
   echo "raw wrk output: $out"
 } | tee "$out/summary.txt"
