@@ -34,7 +34,8 @@
 #                        limit too high to trip (in memory), so identity, transform, policy, limits and audit all run
 #   KEEP_ACCESS_LOG=1    keep the demo's full stdout (JSON access log, ~3 MB per second of load); by default only
 #                        its first 40 lines (the banner and a few access-log lines) are kept
-# Raw wrk output and the demo's logs are kept in bench/target/load-<time>/.
+# Raw wrk output, the demo's logs and GC log (demo-gc.log), and each open-loop run's per-100 ms timeline
+# (NAME.timeline.tsv) and client GC log are kept in bench/target/load-<time>/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
