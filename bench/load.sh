@@ -15,7 +15,8 @@
 #   GATEWAY_PORT=18080 ISSUER_PORT=15051 ECHO_PORT=13333
 #   STARTUP_TIMEOUT=300  seconds to wait for /health (the launcher may build the server first)
 #   GATEWAY_JAVA_OPTS    JVM options for the demo JVM (passed through by the launcher, which adds ZGC unless these
-#                        name a collector); default "-Xms4g -Xmx4g -XX:+AlwaysPreTouch": a fixed, pre-touched heap,
+#                        name a collector); default "-Xms4g -Xmx4g -XX:+AlwaysPreTouch" (1g with under 12 GB free):
+#                        a fixed, pre-touched heap,
 #                        as docs/deployment.md recommends for latency (a heap growing under load touches new memory,
 #                        which on a VM stalls the process for seconds); set it empty to measure the JVM's defaults
 #   AUDIT=on             the demo's tamper-evident audit trail (hash chain, spool, SQLite); AUDIT=off measures the
@@ -49,7 +50,10 @@ ECHO_PORT="${ECHO_PORT:-13333}"
 LLM_PORT="${LLM_PORT:-13334}"
 TOOLS_PORT="${TOOLS_PORT:-13335}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS--Xms4g -Xmx4g -XX:+AlwaysPreTouch}"
+# A 4 GB heap where there is room for it (free memory of 12 GB or more), else 1 GB.
+default_heap=4g
+[ "$(awk '/^MemAvailable:/ { print int($2 / 1048576) }' /proc/meminfo 2>/dev/null || echo 0)" -ge 12 ] || default_heap=1g
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS--Xms$default_heap -Xmx$default_heap -XX:+AlwaysPreTouch}"
 export GATEWAY_JAVA_OPTS
 
 for v in DURATION WARMUP CONNECTIONS THREADS GATEWAY_PORT ISSUER_PORT ECHO_PORT STARTUP_TIMEOUT; do
@@ -283,6 +287,10 @@ if [ -n "${RATE:-}" ]; then
     local young_mb=$(( RATE * (warm + DURATION) * 16 / 1024 ))
     [ "$young_mb" -lt 1024 ] && young_mb=1024
     [ "$young_mb" -gt 8192 ] && young_mb=8192
+    # ... but never more than a quarter of the free memory (a smaller machine: the client may then collect, and the
+    # summary says so)
+    local free_mb; free_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 0)
+    [ "${free_mb:-0}" -gt 0 ] && [ "$young_mb" -gt $(( free_mb / 4 )) ] && young_mb=$(( free_mb / 4 > 512 ? free_mb / 4 : 512 ))
     timeout $(( DURATION + WARMUP + 90 )) "$JAVA_HOME/bin/java" -Xms$(( young_mb + 512 ))m -Xmx$(( young_mb + 512 ))m \
       -Xmn${young_mb}m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Xlog:gc:file="$out/$name.client-gc.log" \
       -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \
