@@ -343,7 +343,7 @@ public final class FakeLlm {
         long n = ids.incrementAndGet();
         String id = anthropic ? "msg_fake" + n : "chatcmpl-fake-" + n;
         response.putHeader("x-request-id", id);
-        boolean stream = in.get("stream") != null && in.get("stream").asBoolean(false);
+        boolean stream = streams(in);
         String tool = endsWithToolResult(messages) ? null : forcedTool(in.get("tool_choice"), anthropic);
         if (tool != null && !reply.truncated()) {
             toolCall(response, id, model, tool, reply.text(), stream, anthropic, reply.inputTokens(),
@@ -612,50 +612,67 @@ public final class FakeLlm {
         }
         item.put("id", messageId).put("type", "message").put("status", "completed").put("role", "assistant");
         item.putArray("content").add(outputText(reply.text()));
-        if (!(in.get("stream") != null && in.get("stream").asBoolean(false))) {
+        if (!streams(in)) {
             response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(done));
             return;
         }
-        List<SseEvent> events = new ArrayList<>();
-        int[] seq = {0};
-        java.util.function.Function<ObjectNode, SseEvent> event = e -> {
-            e.put("sequence_number", seq[0]++);
-            return new SseEvent(e.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(e));
-        };
         ObjectNode inProgress = responseObject(id, created, model, in, "in_progress");
         inProgress.putNull("usage");
-        for (String type : List.of("response.created", "response.in_progress")) {
-            ObjectNode e = JsonBodies.MAPPER.createObjectNode().put("type", type);
-            e.set("response", inProgress);
-            events.add(event.apply(e));
-        }
+        ResponsesStream stream = new ResponsesStream(inProgress);
         ObjectNode added = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
         added.putObject("item").put("id", messageId).put("type", "message").put("status", "in_progress")
                 .put("role", "assistant").putArray("content");
-        events.add(event.apply(added));
+        stream.add(added);
         ObjectNode partAdded = part("response.content_part.added", messageId);
         partAdded.set("part", outputText(""));
-        events.add(event.apply(partAdded));
+        stream.add(partAdded);
         for (String chunk : group(reply.pieces())) {
             ObjectNode delta = part("response.output_text.delta", messageId).put("delta", chunk);
             delta.putArray("logprobs");
-            events.add(event.apply(delta));
+            stream.add(delta);
         }
         ObjectNode textDone = part("response.output_text.done", messageId).put("text", reply.text());
         textDone.putArray("logprobs");
-        events.add(event.apply(textDone));
+        stream.add(textDone);
         ObjectNode partDone = part("response.content_part.done", messageId);
         partDone.set("part", outputText(reply.text()));
-        events.add(event.apply(partDone));
-        ObjectNode itemDone = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
-        itemDone.set("item", item);
-        events.add(event.apply(itemDone));
-        ObjectNode completed = JsonBodies.MAPPER.createObjectNode()
-                .put("type", reply.truncated() ? "response.incomplete" : "response.completed");
-        completed.set("response", done);
-        events.add(event.apply(completed));
-        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-        send(response, events, 0, chunkDelay);
+        stream.add(partDone);
+        stream.finish(item, reply.truncated() ? "response.incomplete" : "response.completed", done, response, chunkDelay);
+    }
+
+    private static boolean streams(ObjectNode in) {
+        return in.get("stream") != null && in.get("stream").asBoolean(false);
+    }
+
+    /** The numbered events of one Responses API stream: opened with created and in_progress, closed by finish. */
+    private final class ResponsesStream {
+        private final List<SseEvent> events = new ArrayList<>();
+        private int sequence;
+
+        ResponsesStream(ObjectNode inProgress) {
+            for (String type : List.of("response.created", "response.in_progress")) {
+                ObjectNode e = JsonBodies.MAPPER.createObjectNode().put("type", type);
+                e.set("response", inProgress);
+                add(e);
+            }
+        }
+
+        void add(ObjectNode e) {
+            e.put("sequence_number", sequence++);
+            events.add(new SseEvent(e.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(e)));
+        }
+
+        /** The output item's done event, the final one ({@code completedType}, with {@code done}), then sends all. */
+        void finish(ObjectNode item, String completedType, ObjectNode done, HttpServerResponse response, long chunkDelay) {
+            ObjectNode itemDone = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
+            itemDone.set("item", item);
+            add(itemDone);
+            ObjectNode completed = JsonBodies.MAPPER.createObjectNode().put("type", completedType);
+            completed.set("response", done);
+            add(completed);
+            response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+            send(response, events, 0, chunkDelay);
+        }
     }
 
     private static ObjectNode responseObject(String id, long created, String model, ObjectNode in, String status) {
@@ -692,41 +709,24 @@ public final class FakeLlm {
         String arguments = JsonBodies.MAPPER.writeValueAsString(JsonBodies.MAPPER.createObjectNode().put("text", text));
         item.put("id", itemId).put("type", "function_call").put("status", "completed").put("arguments", arguments)
                 .put("call_id", "call_" + itemId).put("name", tool);
-        if (!(in.get("stream") != null && in.get("stream").asBoolean(false))) {
+        if (!streams(in)) {
             response.putHeader("Content-Type", "application/json").end(JsonBodies.encode(done));
             return;
         }
-        List<SseEvent> events = new ArrayList<>();
-        int[] seq = {0};
-        java.util.function.Function<ObjectNode, SseEvent> event = e -> {
-            e.put("sequence_number", seq[0]++);
-            return new SseEvent(e.get("type").stringValue(), JsonBodies.MAPPER.writeValueAsString(e));
-        };
         ObjectNode inProgress = done.deepCopy().put("status", "in_progress");
         inProgress.putArray("output");
         inProgress.putNull("usage");
-        for (String type : List.of("response.created", "response.in_progress")) {
-            ObjectNode e = JsonBodies.MAPPER.createObjectNode().put("type", type);
-            e.set("response", inProgress);
-            events.add(event.apply(e));
-        }
+        ResponsesStream stream = new ResponsesStream(inProgress);
         ObjectNode added = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.added").put("output_index", 0);
         added.set("item", item.deepCopy().put("status", "in_progress").put("arguments", ""));
-        events.add(event.apply(added));
+        stream.add(added);
         for (String fragment : group(pieces(arguments))) {
-            events.add(event.apply(JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.delta")
-                    .put("item_id", itemId).put("output_index", 0).put("delta", fragment)));
+            stream.add(JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.delta")
+                    .put("item_id", itemId).put("output_index", 0).put("delta", fragment));
         }
-        events.add(event.apply(JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.done")
-                .put("item_id", itemId).put("output_index", 0).put("arguments", arguments)));
-        ObjectNode itemDone = JsonBodies.MAPPER.createObjectNode().put("type", "response.output_item.done").put("output_index", 0);
-        itemDone.set("item", item);
-        events.add(event.apply(itemDone));
-        ObjectNode completed = JsonBodies.MAPPER.createObjectNode().put("type", "response.completed");
-        completed.set("response", done);
-        events.add(event.apply(completed));
-        response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-        send(response, events, 0, chunkDelay);
+        stream.add(JsonBodies.MAPPER.createObjectNode().put("type", "response.function_call_arguments.done")
+                .put("item_id", itemId).put("output_index", 0).put("arguments", arguments));
+        stream.finish(item, "response.completed", done, response, chunkDelay);
     }
 
     private static ObjectNode part(String type, String itemId) {
