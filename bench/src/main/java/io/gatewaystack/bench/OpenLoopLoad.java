@@ -73,16 +73,11 @@ public final class OpenLoopLoad {
         long measuredFrom = (long) o.rate() * o.warmup();
         Histogram firstBytes = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         Histogram firstContents = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        // Per 100 ms of due time (measured part only): requests and the slowest latency, to tell periodic stalls
-        // (a collection, a batch job) from random ones.
-        int slots = o.seconds() * 10 + 1;
-        long[] slotCount = new long[slots];
-        long[] slotMax = new long[slots];
-        long[] slotOver = new long[slots]; // how many took over 5 ms
         CountDownLatch done = new CountDownLatch(1);
         long[] next = {0}; // index of the next request to send
         long[] outstanding = {0};
-        long[] measuredStart = {0}; // set below, before the first request
+        long start = System.nanoTime();
+        Timeline timeline = new Timeline(start + measuredFrom * intervalNanos, o.seconds());
         Finisher finish = (measured, ok, dueAt, firstByteAt, firstContentAt) -> {
             outstanding[0]--;
             if (measured) {
@@ -90,12 +85,7 @@ public final class OpenLoopLoad {
                     counts[1]++;
                     long now = System.nanoTime();
                     latencies.recordValue(Math.min(now - dueAt, latencies.getHighestTrackableValue()));
-                    int slot = (int) Math.min(slots - 1, (dueAt - measuredStart[0]) / 100_000_000L);
-                    slotCount[slot]++;
-                    slotMax[slot] = Math.max(slotMax[slot], now - dueAt);
-                    if (now - dueAt > 5_000_000L) {
-                        slotOver[slot]++;
-                    }
+                    timeline.record(dueAt, now - dueAt);
                     firstBytes.recordValue(Math.min((firstByteAt == 0 ? now : firstByteAt) - dueAt,
                             firstBytes.getHighestTrackableValue()));
                     if (firstContentAt != 0) {
@@ -110,10 +100,6 @@ public final class OpenLoopLoad {
                 done.countDown();
             }
         };
-        long start = System.nanoTime();
-        measuredStart[0] = start + measuredFrom * intervalNanos;
-        // The wall clock of the measured start, so the timeline lines up with a GC log (-Xlog:gc:...:time).
-        long measuredStartMillis = System.currentTimeMillis() + (measuredStart[0] - System.nanoTime()) / 1_000_000L;
         vertx.setPeriodic(1, id -> {
             long now = System.nanoTime();
             long due = Math.min(total, (now - start) / intervalNanos + 1);
@@ -186,15 +172,8 @@ public final class OpenLoopLoad {
                     o.firstContent() ? String.format(Locale.ROOT, " first_content_p50_ms=%.3f first_content_p99_ms=%.3f",
                             ms(firstContents.getValueAtPercentile(50)), ms(firstContents.getValueAtPercentile(99))) : "");
             if (o.timeline() != null) {
-                StringBuilder t = new StringBuilder("second\tclock\trequests\tmax_ms\tover_5ms\n");
-                for (int i = 0; i < slots; i++) {
-                    t.append(String.format(Locale.ROOT, "%.1f\t%s\t%d\t%.3f\t%d%n", i / 10.0,
-                            java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(measuredStartMillis + i * 100L),
-                                    java.time.ZoneOffset.UTC), slotCount[i],
-                            ms(slotMax[i]), slotOver[i]));
-                }
                 try {
-                    Files.writeString(o.timeline(), t);
+                    Files.writeString(o.timeline(), timeline.toTsv());
                 } catch (java.io.IOException e) {
                     System.err.println("could not write the timeline: " + e);
                 }
@@ -203,6 +182,47 @@ public final class OpenLoopLoad {
         });
         read.await(5, TimeUnit.SECONDS);
         return line[0];
+    }
+
+    /**
+     * Per 100 ms of due time (the measured part only): the requests, the slowest latency and how many took over
+     * 5 ms, to tell periodic stalls (a collection, a batch job) from random ones. Touched on the event loop only.
+     */
+    private static final class Timeline {
+        private static final long SLOT_NANOS = 100_000_000L;
+        private final long measuredStart;
+        private final long measuredStartMillis; // its wall clock, to line up with a GC log (-Xlog:gc:...:time)
+        private final long[] count;
+        private final long[] max;
+        private final long[] over5ms;
+
+        Timeline(long measuredStart, int seconds) {
+            this.measuredStart = measuredStart;
+            this.measuredStartMillis = System.currentTimeMillis() + (measuredStart - System.nanoTime()) / 1_000_000L;
+            int slots = seconds * 10 + 1;
+            count = new long[slots];
+            max = new long[slots];
+            over5ms = new long[slots];
+        }
+
+        void record(long dueAt, long latency) {
+            int slot = (int) Math.min(count.length - 1, (dueAt - measuredStart) / SLOT_NANOS);
+            count[slot]++;
+            max[slot] = Math.max(max[slot], latency);
+            if (latency > 5_000_000L) {
+                over5ms[slot]++;
+            }
+        }
+
+        String toTsv() {
+            StringBuilder t = new StringBuilder("second\tclock\trequests\tmax_ms\tover_5ms\n");
+            for (int i = 0; i < count.length; i++) {
+                t.append(String.format(Locale.ROOT, "%.1f\t%s\t%d\t%.3f\t%d%n", i / 10.0,
+                        java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(measuredStartMillis + i * 100L),
+                                java.time.ZoneOffset.UTC), count[i], ms(max[i]), over5ms[i]));
+            }
+            return t.toString();
+        }
     }
 
     /** What happens when a request ends; runs on the event loop. */
