@@ -116,10 +116,7 @@ public final class TokenVerifier implements AutoCloseable {
 
     /** The identity of a token that was verified before and is still valid, else null. NON-blocking. */
     public Identity cachedIdentity(String token) {
-        if (token == null || !cache.enabled() || token.length() > config.maxTokenLength()) {
-            return null;
-        }
-        return cache.get(cache.hash(token));
+        return token == null ? null : cachedIdentity(new BearerToken.Span(token, 0, token.length()));
     }
 
     /** {@link #cachedIdentity(String)} of the token in a header, without copying it out. NON-blocking. */

@@ -96,12 +96,7 @@ public final class ToolRegistry {
         return tool.requiredScopes().isEmpty() || identity != null && identity.hasAllScopes(tool.requiredScopes());
     }
 
-    /** Whether the tool is visible (and so callable) for this identity: scopes, then the filter. */
-    public static boolean visible(Identity identity, ToolDefinition tool, ToolFilter filter) {
-        return hasScopes(identity, tool) && (filter == null || filter.allows(identity, tool));
-    }
-
-    /** The tools this identity may see, in declaration order. */
+    /** The tools this identity may see (and so call), in declaration order: scopes, then the filter. */
     public List<ToolDefinition> visibleTo(Identity identity, ToolFilter filter) {
         List<ToolDefinition> out = new ArrayList<>(ordered.size());
         java.util.function.Predicate<ToolDefinition> allowed = filter == null ? t -> true : filter.forCaller(identity);
