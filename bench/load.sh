@@ -39,6 +39,7 @@
 # (NAME.timeline.tsv) and client GC log are kept in bench/target/load-<time>/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/lib.sh"
 
 DURATION="${DURATION:-15}"
 WARMUP="${WARMUP:-10}"
@@ -128,8 +129,7 @@ done
 log "gateway is up"
 
 # ---- a token from the dev issuer ---------------------------------------------------------------------------
-TOKEN="$(curl -sf --max-time 5 -X POST "http://127.0.0.1:$ISSUER_PORT/mint" -H 'Content-Type: application/json' \
-  -d '{"sub":"bench-user","scope":"tool:read tool:write"}' | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+TOKEN="$(mint_token "$ISSUER_PORT" '{"sub":"bench-user","scope":"tool:read tool:write"}')"
 [ -n "$TOKEN" ] || { log "could not mint a token at the dev issuer"; exit 1; }
 auth="Authorization: Bearer $TOKEN"
 
@@ -207,14 +207,10 @@ LUA
   run_lua direct-c1 1 1 "$DURATION" "$direct" "$direct_auth"
   run_lua gateway-c1 1 1 "$DURATION" "$gateway" "$auth"
 elif [ "${SCENARIO:-proxy}" = mcp ]; then
-  TOKEN="$(curl -sf --max-time 5 -X POST "http://127.0.0.1:$ISSUER_PORT/mint" -H 'Content-Type: application/json' \
-    -d '{"sub":"bench-user","scope":"starter.echo"}' | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+  TOKEN="$(mint_token "$ISSUER_PORT" '{"sub":"bench-user","scope":"starter.echo"}')"
   auth="Authorization: Bearer $TOKEN"
   mcp="http://127.0.0.1:$GATEWAY_PORT/mcp"
-  session="$(curl -s -D - -o /dev/null --max-time 5 -X POST -H "$auth" -H 'Content-Type: application/json' \
-    -H 'Accept: application/json, text/event-stream' \
-    -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"load","version":"1"}}}' \
-    "$mcp" | tr -d '\r' | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')"
+  session="$(mcp_session "$mcp" "$TOKEN")"
   [ -n "$session" ] || { log "sanity check failed: initialize gave no Mcp-Session-Id"; exit 1; }
   for kind in call ping; do
     if [ "$kind" = call ]; then
@@ -279,20 +275,12 @@ if [ -n "${RATE:-}" ]; then
   }
   open_loop_to() { # name url [java args...]; its output in $out/NAME.open
     local name="$1" url="$2"; shift 2
-    # The client's own JIT warm-up and GC pauses would count as the server's latency: it warms up as long as the
-    # runs do (at least 5 s), and its young generation holds a whole run's garbage (~16 KB per request), so a run
-    # needs no collection at all (its GC log says so: see the summary). The heap is touched before the run
-    # starts: on a VM, the first touch of a page is slow enough (here ~4 s per GB) to show up as latency.
+    # The client's own JIT warm-up would count as the server's latency: it warms up as long as the runs do (at
+    # least 5 s). Its heap holds the run's garbage (~16 KB per request): see open_loop_jvm_opts in bench/lib.sh.
     local warm=$(( WARMUP > 5 ? WARMUP : 5 ))
-    local young_mb=$(( RATE * (warm + DURATION) * 16 / 1024 ))
-    [ "$young_mb" -lt 1024 ] && young_mb=1024
-    [ "$young_mb" -gt 8192 ] && young_mb=8192
-    # ... but never more than a quarter of the free memory (a smaller machine: the client may then collect, and the
-    # summary says so)
-    local free_mb; free_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 0)
-    [ "${free_mb:-0}" -gt 0 ] && [ "$young_mb" -gt $(( free_mb / 4 )) ] && young_mb=$(( free_mb / 4 > 512 ? free_mb / 4 : 512 ))
-    timeout $(( DURATION + WARMUP + 90 )) "$JAVA_HOME/bin/java" -Xms$(( young_mb + 512 ))m -Xmx$(( young_mb + 512 ))m \
-      -Xmn${young_mb}m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Xlog:gc:file="$out/$name.client-gc.log" \
+    # shellcheck disable=SC2046 # the options are words on purpose
+    timeout $(( DURATION + WARMUP + 90 )) "$JAVA_HOME/bin/java" \
+      $(open_loop_jvm_opts "$RATE" $(( warm + DURATION )) 16 "$out/$name.client-gc.log") \
       -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \
       --url "$url" --rate "$RATE" --connections "$CONNECTIONS" --seconds "$DURATION" \
       --warmup "$warm" --timeline "$out/$name.timeline.tsv" "$@" \

@@ -11,6 +11,7 @@
 #   ISSUER_PORT=15051 (the demo's other ports: 13333-13336), GATEWAY_JAVA_OPTS (default: a fixed, pre-touched heap).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$root/bench/lib.sh"
 DURATION="${DURATION:-15}"; WARMUP="${WARMUP:-10}"; RATE="${RATE:-1000}"; CONNECTIONS="${CONNECTIONS:-8}"
 GATEWAY_PORT="${GATEWAY_PORT:-18090}"; ISSUER_PORT="${ISSUER_PORT:-15051}"
 for v in DURATION WARMUP RATE CONNECTIONS GATEWAY_PORT ISSUER_PORT; do
@@ -76,14 +77,10 @@ setsid "$root/gatewaystack" serve --config "$out/gateway.yaml" >"$out/gateway.st
 pids+=($!)
 wait_for "http://127.0.0.1:$GATEWAY_PORT/health" "the gateway" "${pids[1]}"
 
-token="$(curl -sf --max-time 5 -X POST "http://127.0.0.1:$ISSUER_PORT/mint" -H 'Content-Type: application/json' \
-  -d '{"sub":"bench-user","scope":"bench.a","expires_in":3600}' | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')"
+token="$(mint_token "$ISSUER_PORT" '{"sub":"bench-user","scope":"bench.a","expires_in":3600}')"
 [ -n "$token" ] || { log "could not mint a token"; exit 1; }
 mcp="http://127.0.0.1:$GATEWAY_PORT/mcp"
-session="$(curl -s -D - -o /dev/null --max-time 5 -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -H 'Accept: application/json, text/event-stream' \
-  -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' \
-  "$mcp" | tr -d '\r' | sed -n 's/^[Mm]cp-[Ss]ession-[Ii]d: *//p')"
+session="$(mcp_session "$mcp" "$token")"
 [ -n "$session" ] || { log "initialize gave no Mcp-Session-Id; see $out/gateway.stderr"; exit 1; }
 body='{"jsonrpc":"2.0","id":1,"method":"tools/list"}'
 printf '%s' "$body" >"$out/list.json"
@@ -107,10 +104,10 @@ LUA
 log "warming up for ${WARMUP}s"
 timeout $(( WARMUP + 30 )) wrk -t1 -c4 -d"${WARMUP}s" -s "$out/list.lua" "$mcp" >"$out/warmup.txt"
 timeout $(( DURATION + 30 )) wrk -t1 -c1 -d"${DURATION}s" --latency -s "$out/list.lua" "$mcp" >"$out/c1.txt"
-# The client keeps a whole run of answers (32 KB each, ~96 KB of garbage per request) in its young generation: no GC.
-young_mb=$(( RATE * (DURATION + 5) * 96 / 1024 )); [ "$young_mb" -lt 1024 ] && young_mb=1024; [ "$young_mb" -gt 8192 ] && young_mb=8192
-timeout $(( DURATION + 90 )) "$JAVA_HOME/bin/java" -Xms$(( young_mb + 512 ))m -Xmx$(( young_mb + 512 ))m -Xmn${young_mb}m \
-  -XX:+UseParallelGC -XX:+AlwaysPreTouch -Xlog:gc:file="$out/client-gc.log" -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \
+# The client's heap holds a whole run of answers (32 KB each, ~96 KB of garbage per request): no collection.
+# shellcheck disable=SC2046 # the options are words on purpose
+timeout $(( DURATION + 90 )) "$JAVA_HOME/bin/java" $(open_loop_jvm_opts "$RATE" $(( DURATION + 5 )) 96 "$out/client-gc.log") \
+  -cp "$bench_jar" io.gatewaystack.bench.OpenLoopLoad \
   --url "$mcp" --rate "$RATE" --connections "$CONNECTIONS" --seconds "$DURATION" --warmup 5 --method POST \
   --body-file "$out/list.json" "${headers[@]}" >"$out/open.txt" 2>"$out/open.err" || { log "open loop failed"; cat "$out/open.err" >&2; exit 1; }
 
