@@ -70,12 +70,9 @@ final class VerifiedTokenCache {
         Scratch scratch = this.scratch.get();
         MessageDigest digest = scratch.digest;
         int length = end - start;
-        if (length <= Scratch.MAX_ASCII && isAscii(chars, start, end)) {
-            byte[] bytes = scratch.ascii;
-            for (int i = 0; i < length; i++) {
-                bytes[i] = (byte) chars.charAt(start + i);
-            }
-            digest.update(bytes, 0, length);
+        int copied = length <= Scratch.MAX_ASCII ? copyAscii(chars, start, length, scratch.ascii) : 0;
+        if (copied == length) {
+            digest.update(scratch.ascii, 0, length);
         } else {
             digest.update(chars.substring(start, end).getBytes(StandardCharsets.UTF_8));
         }
@@ -88,13 +85,16 @@ final class VerifiedTokenCache {
         return new TokenHash(sum.getLong(0), sum.getLong(8), sum.getLong(16), sum.getLong(24));
     }
 
-    private static boolean isAscii(String chars, int start, int end) {
-        for (int i = start; i < end; i++) {
-            if (chars.charAt(i) >= 0x80) {
-                return false;
+    /** Copies chars into {@code out} up to the first non-ASCII one; how many it copied. */
+    private static int copyAscii(String chars, int start, int length, byte[] out) {
+        for (int i = 0; i < length; i++) {
+            char c = chars.charAt(start + i);
+            if (c >= 0x80) {
+                return i;
             }
+            out[i] = (byte) c;
         }
-        return true;
+        return length;
     }
 
     /** One thread's digest and buffers. */
